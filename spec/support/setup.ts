@@ -1,0 +1,1 @@
+// Loaded by mocha before any spec (see .mocharc.json).
