@@ -1,8 +1,80 @@
 /**
- * kusto-functions: decorator-based Kusto (Azure Data Explorer) bindings for Azure Functions (Node.js v4 model).
+ * kusto-functions: decorator-based Kusto (Azure Data Explorer) bindings for Azure Functions apps on the
+ * Node.js v4 programming model.
+ *
+ * @example
+ * ```ts
+ * import { HttpTrigger, KustoInput, registerFunctions } from 'kusto-functions';
+ *
+ * export class ProductFunctions {
+ *   @HttpTrigger({ route: 'getproducts/{productId}', methods: ['GET'] })
+ *   async getProducts(
+ *     @KustoInput({
+ *       database: 'productsdb',
+ *       connection: 'KustoConnectionString',
+ *       kqlCommand: 'declare query_parameters (productId:long);Products | where ProductID == productId',
+ *       kqlParameters: '@productId={productId}',
+ *     }, Product) products: Product[],
+ *   ) {
+ *     return { jsonBody: products };
+ *   }
+ * }
+ *
+ * registerFunctions(ProductFunctions);
+ * ```
  *
  * @packageDocumentation
  */
+// Decorated classes are evaluated after this module loads: reflect-metadata must be in place first.
+import './metadata/reflect';
 
-/** The package version. */
-export const VERSION = '0.1.0';
+export {
+  Body,
+  Context,
+  EventHubTrigger,
+  GenericTrigger,
+  Header,
+  HttpTrigger,
+  KustoInput,
+  KustoOutput,
+  Param,
+  Query,
+  Req,
+  ServiceBusQueueTrigger,
+  ServiceBusTopicTrigger,
+  StorageQueueTrigger,
+  TimerTrigger,
+  Trigger,
+} from './decorators';
+export type {
+  EventHubTriggerOptions,
+  FunctionNameOptions,
+  GenericTriggerOptions,
+  HttpTriggerOptions,
+  KustoCommonOptions,
+  KustoDataFormat,
+  KustoIngestionType,
+  KustoInputBinding,
+  KustoInputOptions,
+  KustoManagedIdentity,
+  KustoOutputBinding,
+  KustoOutputOptions,
+  KustoBindingBase,
+  ServiceBusQueueTriggerOptions,
+  ServiceBusTopicTriggerOptions,
+  StorageQueueTriggerOptions,
+  TimerTriggerOptions,
+  TriggerSpec,
+} from './binding';
+export { registerFunctions } from './register';
+export type {
+  FunctionDescription,
+  FunctionTarget,
+  FunctionsApp,
+  Output,
+  ParamPlan,
+  RegisterOptions,
+  ReturnOutput,
+} from './register';
+export type { ClassType } from './metadata';
+export { KustoBindingError, KustoConfigurationError } from './errors';

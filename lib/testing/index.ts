@@ -1,8 +1,211 @@
 /**
- * Testing helpers for apps built with kusto-functions.
+ * Testing helpers for apps built with kusto-functions: run your functions through the real @azure/functions
+ * programming model, with inputs shaped as the Functions host sends them, and look at what the host would
+ * receive (function metadata, outputs, the HTTP response).
+ *
+ * @example
+ * ```ts
+ * import { FunctionsHarness } from 'kusto-functions/testing';
+ * const harness = FunctionsHarness.install(); // before your app registers anything
+ * require('../src/functions');                // registers through @azure/functions
+ * const res = await harness.invokeHttp('getProducts', {
+ *   params: { productId: '1' },
+ *   inputs: { kustoInput1: [{ ProductID: 1, Name: 'Item', Cost: 10 }] },
+ * });
+ * expect(res.status).to.equal(200);
+ * ```
  *
  * @packageDocumentation
  */
+import { expandRoute, parseRouteTemplate } from '../binding/routes';
+import {
+  FunctionsWorker,
+  fromRpcData,
+  outputsOf,
+  toRpcData,
+  toRpcHttpRequest,
+  type FunctionMetadata,
+  type RegisteredFunction,
+  type RpcTypedData,
+  type WorkerLogEntry,
+} from '../worker';
 
-/** Placeholder until the harness lands. */
-export const TESTING = true;
+export type { FunctionMetadata, RpcBindingInfo, WorkerLogEntry } from '../worker';
+
+/** Values for a function's non-trigger input bindings, by binding name (Kusto inputs: arrays of rows). */
+export type InputValues = Record<string, unknown>;
+
+/** An HTTP invocation. */
+export interface HttpInvocation {
+  /** Method; default: the function's first allowed method. */
+  method?: string;
+  /** Route parameters; the path is built from the function's route with them unless `path` is given. */
+  params?: Record<string, string>;
+  /** Path after the route prefix, e.g. `getproducts/1` (then `params` must match it). */
+  path?: string;
+  /** Query string values. */
+  query?: Record<string, string>;
+  /** Headers. */
+  headers?: Record<string, string>;
+  /** Body: text, bytes, or a value sent as JSON. */
+  body?: string | Uint8Array | object;
+  /** Values of input bindings (what the host's extensions would deliver), by binding name. */
+  inputs?: InputValues;
+}
+
+/** A non-HTTP invocation. */
+export interface TriggerInvocation {
+  /** The trigger payload (a queue message, timer info, …), sent as the host sends it (JSON text for objects). */
+  trigger?: unknown;
+  /** Trigger metadata by name. */
+  triggerMetadata?: Record<string, unknown>;
+  /** Values of input bindings, by binding name. */
+  inputs?: InputValues;
+}
+
+/** What an invocation produced. */
+export interface InvocationResult {
+  /** Invocation id. */
+  invocationId: string;
+  /** Output binding values by binding name, decoded (JSON parsed, text as text); `$return` for the return binding. */
+  outputs: Record<string, unknown>;
+  /** The error the invocation failed with, if any. */
+  error?: Error;
+  /** Log lines of the invocation. */
+  logs: WorkerLogEntry[];
+}
+
+/** What an HTTP invocation produced. */
+export interface HttpInvocationResult extends InvocationResult {
+  /** Response status (500 when the invocation failed, as the host answers). */
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** Response body bytes. */
+  body: Buffer;
+  /** Body as text. */
+  text(): string;
+  /** Body parsed as JSON. */
+  json(): unknown;
+}
+
+function triggerBindingName(metadata: FunctionMetadata): string {
+  const entry = Object.entries(metadata.bindings).find(([, b]) => /trigger$/i.test(String(b.type)));
+  if (!entry) throw new Error(`Function '${metadata.name}' has no trigger binding.`);
+  return entry[0];
+}
+
+function inputData(metadata: FunctionMetadata, triggerName: string, trigger: RpcTypedData, inputs: InputValues = {}) {
+  const data = [{ name: triggerName, data: trigger }];
+  for (const [name, value] of Object.entries(inputs)) {
+    const binding = metadata.bindings[name];
+    if (!binding || binding.direction !== 'in') {
+      const known = Object.keys(metadata.bindings).filter(
+        (n) => metadata.bindings[n].direction === 'in' && n !== triggerName,
+      );
+      throw new Error(
+        `Function '${metadata.name}' has no input binding '${name}' (input bindings: ${known.join(', ') || 'none'}).`,
+      );
+    }
+    data.push({ name, data: toRpcData(value) });
+  }
+  return data;
+}
+
+/** Invokes functions of one registry (all registered functions, or a captured set). */
+export class FunctionsHarness {
+  /** The worker stand-in that captured the registrations. */
+  readonly worker: FunctionsWorker;
+  readonly #lookup: (name: string) => RegisteredFunction | undefined;
+
+  private constructor(worker: FunctionsWorker, lookup: (name: string) => RegisteredFunction | undefined) {
+    this.worker = worker;
+    this.#lookup = lookup;
+  }
+
+  /**
+   * Installs the `@azure/functions-core` stand-in (once per process) and returns a harness over every function
+   * registered in this process. Call it before any module registers functions.
+   */
+  static install(): FunctionsHarness {
+    const worker = FunctionsWorker.install();
+    return new FunctionsHarness(worker, (name) => worker.functions.get(name));
+  }
+
+  /** Runs `register` and returns a harness over exactly the functions it registered. */
+  capture(register: () => void): FunctionsHarness {
+    const captured = this.worker.capture(register);
+    return new FunctionsHarness(this.worker, (name) => captured.get(name));
+  }
+
+  /** Names of the functions this harness can invoke (for a captured harness; all registered otherwise). */
+  get names(): string[] {
+    return [...this.worker.functions.keys()].filter((n) => this.#lookup(n) !== undefined);
+  }
+
+  #get(name: string): RegisteredFunction {
+    const fn = this.#lookup(name);
+    if (!fn) throw new Error(`No function named '${name}' was registered.`);
+    return fn;
+  }
+
+  /** The metadata the host would receive for a function (its bindings by name). */
+  metadata(name: string): FunctionMetadata {
+    return this.#get(name).metadata;
+  }
+
+  /** Invokes an HTTP-triggered function. */
+  async invokeHttp(name: string, request: HttpInvocation = {}): Promise<HttpInvocationResult> {
+    const fn = this.#get(name);
+    const triggerName = triggerBindingName(fn.metadata);
+    const trigger = fn.metadata.bindings[triggerName] as { route?: string; methods?: string[] };
+    const params = request.params ?? {};
+    const path = request.path ?? expandRoute(parseRouteTemplate(trigger.route ?? name), params);
+    const url = new URL(`http://localhost:7071/api/${path}`);
+    for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
+    const method = request.method ?? trigger.methods?.[0] ?? 'GET';
+    const http = toRpcHttpRequest({
+      method,
+      url: url.toString(),
+      headers: request.headers,
+      params,
+      body: request.body,
+    });
+    const result = await this.worker.invoke(fn, {
+      inputData: inputData(fn.metadata, triggerName, http, request.inputs),
+      triggerMetadata: { ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { string: v }])) },
+    });
+    const outputs = result.response ? outputsOf(result.response) : {};
+    const response = outputs.$return as { status: number; headers: Record<string, string>; body: Buffer } | undefined;
+    delete outputs.$return;
+    const status = result.error ? 500 : (response?.status ?? 204);
+    const body = response?.body ?? Buffer.alloc(0);
+    return {
+      invocationId: result.invocationId,
+      outputs,
+      error: result.error,
+      logs: result.logs,
+      status,
+      headers: response?.headers ?? {},
+      body,
+      text: () => body.toString('utf8'),
+      json: () => JSON.parse(body.toString('utf8')) as unknown,
+    };
+  }
+
+  /** Invokes a function with any trigger. */
+  async invoke(name: string, request: TriggerInvocation = {}): Promise<InvocationResult & { returnValue?: unknown }> {
+    const fn = this.#get(name);
+    const triggerName = triggerBindingName(fn.metadata);
+    const triggerMetadata: Record<string, RpcTypedData> = {};
+    for (const [k, v] of Object.entries(request.triggerMetadata ?? {})) triggerMetadata[k] = toRpcData(v);
+    const result = await this.worker.invoke(fn, {
+      inputData: inputData(fn.metadata, triggerName, toRpcData(request.trigger), request.inputs),
+      triggerMetadata,
+    });
+    const outputs = result.response ? outputsOf(result.response) : {};
+    const returnValue = result.response?.returnValue ? fromRpcData(result.response.returnValue) : undefined;
+    delete outputs.$return;
+    return { invocationId: result.invocationId, outputs, returnValue, error: result.error, logs: result.logs };
+  }
+}

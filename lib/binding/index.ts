@@ -1,0 +1,7 @@
+/** The binding model shared by registration and the engine: options, bindings and their small languages. */
+export * from './options';
+export * from './properties';
+export * from './expressions';
+export * from './queryParameters';
+export * from './triggers';
+export * from './routes';

@@ -1,0 +1,214 @@
+/**
+ * HTTP route templates as the Functions host reads them (ASP.NET routing syntax): `products/{id:int}`,
+ * `items/{name?}`, `files/{*path}`. Registration checks route parameters with it; the local host matches with it.
+ */
+
+/** A route parameter. */
+export interface RouteParameter {
+  /** Parameter name. */
+  name: string;
+  /** Constraints such as `int`, `alpha`, `length(3)`, `regex(^a)` in order. */
+  constraints: string[];
+  /** `{name?}`: the segment may be missing. */
+  optional: boolean;
+  /** `{*rest}`: takes the rest of the path, slashes included. */
+  catchAll: boolean;
+  /** `{name=value}`: value used when the segment is missing. */
+  defaultValue?: string;
+}
+
+/** One path segment: literal text and parameters, for example `file.{ext}` is two parts. */
+export type RouteSegment = (string | RouteParameter)[];
+
+/** Thrown for a route template that does not parse. */
+export class RouteTemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RouteTemplateError';
+  }
+}
+
+function parseParameter(text: string, route: string): RouteParameter {
+  let body = text;
+  let catchAll = false;
+  if (body.startsWith('*')) {
+    catchAll = true;
+    body = body.slice(body.startsWith('**') ? 2 : 1);
+  }
+  let defaultValue: string | undefined;
+  const eq = body.indexOf('=');
+  if (eq >= 0) {
+    defaultValue = body.slice(eq + 1);
+    body = body.slice(0, eq);
+  }
+  let optional = false;
+  if (body.endsWith('?')) {
+    optional = true;
+    body = body.slice(0, -1);
+  }
+  // Constraints are separated by ':' outside parentheses (regex(...) may contain ':').
+  const pieces: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '(') depth++;
+    else if (body[i] === ')') depth--;
+    else if (body[i] === ':' && depth === 0) {
+      pieces.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  pieces.push(body.slice(start));
+  const name = pieces[0].trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new RouteTemplateError(`route '${route}' has an invalid parameter '{${text}}'`);
+  }
+  return { name, constraints: pieces.slice(1), optional, catchAll, defaultValue };
+}
+
+/** Parses a route template into segments. A leading `/` is ignored. */
+export function parseRouteTemplate(route: string): RouteSegment[] {
+  const trimmed = route.replace(/^\/+/, '');
+  if (trimmed === '') return [];
+  return trimmed.split('/').map((segment) => {
+    const parts: RouteSegment = [];
+    let i = 0;
+    while (i < segment.length) {
+      const open = segment.indexOf('{', i);
+      if (open < 0) {
+        parts.push(segment.slice(i));
+        break;
+      }
+      if (open > i) parts.push(segment.slice(i, open));
+      let depth = 0;
+      let close = -1;
+      for (let j = open; j < segment.length; j++) {
+        if (segment[j] === '{') depth++;
+        else if (segment[j] === '}' && --depth === 0) {
+          close = j;
+          break;
+        }
+      }
+      if (close < 0) throw new RouteTemplateError(`route '${route}' has a '{' that is not closed`);
+      parts.push(parseParameter(segment.slice(open + 1, close), route));
+      i = close + 1;
+    }
+    return parts;
+  });
+}
+
+/** The parameter names of a route template. */
+export function routeParameterNames(route: string): string[] {
+  const names: string[] = [];
+  for (const segment of parseRouteTemplate(route)) {
+    for (const part of segment) if (typeof part !== 'string') names.push(part.name);
+  }
+  return names;
+}
+
+const CONSTRAINTS: Record<string, (value: string, args: string[]) => boolean> = {
+  int: (v) => /^-?\d+$/.test(v) && Math.abs(Number(v)) <= 2147483648,
+  long: (v) => /^-?\d+$/.test(v),
+  bool: (v) => /^(true|false)$/i.test(v),
+  guid: (v) => /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(v),
+  alpha: (v) => /^[A-Za-z]+$/.test(v),
+  double: (v) => v.trim() !== '' && !isNaN(Number(v)),
+  float: (v) => v.trim() !== '' && !isNaN(Number(v)),
+  decimal: (v) => v.trim() !== '' && !isNaN(Number(v)),
+  datetime: (v) => !isNaN(Date.parse(v)),
+  minlength: (v, [n]) => v.length >= Number(n),
+  maxlength: (v, [n]) => v.length <= Number(n),
+  length: (v, [a, b]) => (b === undefined ? v.length === Number(a) : v.length >= Number(a) && v.length <= Number(b)),
+  min: (v, [n]) => /^-?\d+$/.test(v) && Number(v) >= Number(n),
+  max: (v, [n]) => /^-?\d+$/.test(v) && Number(v) <= Number(n),
+  range: (v, [a, b]) => /^-?\d+$/.test(v) && Number(v) >= Number(a) && Number(v) <= Number(b),
+  regex: (v, [pattern]) => new RegExp(pattern, 'i').test(v),
+};
+
+/** Whether a value satisfies a parameter's constraints; an unknown constraint name is an error. */
+export function satisfiesConstraints(value: string, constraints: readonly string[]): boolean {
+  for (const constraint of constraints) {
+    const m = /^([A-Za-z]+)(?:\((.*)\))?$/s.exec(constraint);
+    const check = m ? CONSTRAINTS[m[1].toLowerCase()] : undefined;
+    if (!m || !check) throw new RouteTemplateError(`unknown route constraint '${constraint}'`);
+    const args = m[1].toLowerCase() === 'regex' ? [m[2] ?? ''] : (m[2] ?? '').split(',').map((s) => s.trim());
+    if (!check(value, args)) return false;
+  }
+  return true;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Matches a request path (without the route prefix and query, not URL-decoded) against a parsed route;
+ * returns the decoded route parameters, or undefined when it does not match. Literals compare case-insensitively,
+ * as ASP.NET routing does.
+ */
+export function matchRoute(segments: readonly RouteSegment[], path: string): Record<string, string> | undefined {
+  const parts = path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((p, i, all) => !(p === '' && all.length === 1));
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    const catchAll = segment.find((p): p is RouteParameter => typeof p !== 'string' && p.catchAll);
+    if (catchAll) {
+      const rest = parts.slice(i).join('/');
+      if (rest === '' && !catchAll.optional && catchAll.defaultValue === undefined) return undefined;
+      params[catchAll.name] = decodeURIComponent(rest || (catchAll.defaultValue ?? ''));
+      if (rest !== '' && !satisfiesConstraints(params[catchAll.name], catchAll.constraints)) return undefined;
+      if (rest === '' && catchAll.defaultValue === undefined) delete params[catchAll.name];
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined) {
+      // Missing trailing segments match only when every remaining one is a lone optional or defaulted parameter.
+      for (const rest of segments.slice(i)) {
+        const only = rest.length === 1 && typeof rest[0] !== 'string' ? rest[0] : undefined;
+        if (!only || (!only.optional && only.defaultValue === undefined)) return undefined;
+        if (only.defaultValue !== undefined) params[only.name] = only.defaultValue;
+      }
+      return params;
+    }
+    const names: RouteParameter[] = [];
+    const pattern = segment
+      .map((p) => {
+        if (typeof p === 'string') return escapeRegExp(p);
+        names.push(p);
+        return '(.+?)';
+      })
+      .join('');
+    const m = new RegExp(`^${pattern}$`, 'i').exec(part);
+    if (!m) return undefined;
+    for (let j = 0; j < names.length; j++) {
+      const value = decodeURIComponent(m[j + 1]);
+      if (!satisfiesConstraints(value, names[j].constraints)) return undefined;
+      params[names[j].name] = value;
+    }
+  }
+  return parts.length > segments.length ? undefined : params;
+}
+
+/** Builds a path from a route and parameter values (for tests and printed URLs). */
+export function expandRoute(segments: readonly RouteSegment[], params: Record<string, string>): string {
+  const out: string[] = [];
+  for (const segment of segments) {
+    let text = '';
+    for (const part of segment) {
+      if (typeof part === 'string') text += part;
+      else {
+        const value = params[part.name] ?? part.defaultValue;
+        if (value === undefined) {
+          if (part.optional || part.catchAll) continue;
+          throw new RouteTemplateError(`no value for the route parameter '${part.name}'`);
+        }
+        text += part.catchAll ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+      }
+    }
+    if (text !== '') out.push(text);
+  }
+  return out.join('/');
+}

@@ -1,0 +1,53 @@
+/**
+ * Plain rows (query results, JSON bodies, messages) → typed instances with class-transformer, honouring the
+ * user's `@Type`, `@Expose({ name })`, `@Exclude` and `@Transform`.
+ */
+import { classTransformer } from './classTransformer';
+import { KustoBindingError } from '../errors';
+import type { ClassType } from '../metadata';
+import { convertTypedProperties, describeValueType } from './typedProperties';
+
+/** Maps one plain object to an instance of `type`, or throws naming `source` and the property at fault. */
+export function toInstance<T>(type: ClassType<T>, row: unknown, source: string): T {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+    throw new KustoBindingError(
+      `Cannot map ${source} to ${type.name}: expected an object but got ${describeValueType(row)}.`,
+    );
+  }
+  const instance = classTransformer().plainToInstance(type, row) as T;
+  const problem = convertTypedProperties(type, instance as Record<string, unknown>);
+  if (problem) throw new KustoBindingError(`Cannot map ${source} to ${type.name}: ${problem}.`);
+  return instance;
+}
+
+/**
+ * Maps an array of plain rows to instances of `type`. `source` names where the rows came from (for example
+ * "the Kusto input 'kustoInput1' of ProductFunctions.getProducts"); errors name the row index too.
+ */
+export function toInstances<T>(type: ClassType<T>, rows: unknown, source: string): T[] {
+  if (!Array.isArray(rows)) {
+    throw new KustoBindingError(
+      `Cannot map ${source} to ${type.name}[]: expected an array of rows but got ${describeValueType(rows)}.`,
+    );
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i];
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new KustoBindingError(
+        `Cannot map row ${i} of ${source} to ${type.name}: expected an object but got ${describeValueType(row)}.`,
+      );
+    }
+  }
+  // One call for the whole array: class-transformer's per-call setup is not repeated per row.
+  const instances = classTransformer().plainToInstance(type, rows as object[]) as T[];
+  for (let i = 0; i < instances.length; i++) {
+    const problem = convertTypedProperties(type, instances[i] as Record<string, unknown>);
+    if (problem) throw new KustoBindingError(`Cannot map row ${i} of ${source} to ${type.name}: ${problem}.`);
+  }
+  return instances;
+}
+
+/** Maps a value that is one object or an array of objects (a JSON body, a message) to `type`. */
+export function toInstanceOrInstances(type: ClassType, value: unknown, source: string): unknown {
+  return Array.isArray(value) ? toInstances(type, value, source) : toInstance(type, value, source);
+}

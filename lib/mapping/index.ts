@@ -1,0 +1,4 @@
+/** Rows ⇄ typed instances. */
+export * from './fromRows';
+export * from './toRows';
+export { describeValueType } from './typedProperties';

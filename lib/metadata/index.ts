@@ -1,0 +1,4 @@
+/** Metadata written by the decorators and read by registration. */
+export * from './keys';
+export * from './records';
+export * from './store';
