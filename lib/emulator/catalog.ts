@@ -3,15 +3,115 @@
  *
  * CONTRACT (owned by the emulator server/commands part): the KQL engine only reads `get`.
  */
-import type { Database } from './model';
+import { randomUUID } from 'node:crypto';
+import { entityNotFound, KustoEmulatorError, syntaxError } from './errors';
+import type { Database, Table } from './model';
+
+/** What the catalog keeps about a database beyond the data model: its id and database-level policies. */
+export interface DatabaseInfo {
+  /** Stable id, shown by `.show databases`. */
+  id: string;
+  /** Database-level policies keyed by policy name in lower case (JSON text). */
+  policies: Map<string, string>;
+}
+
+// Kusto entity names: letters, digits, underscores, spaces, dots and dashes, at most 1024 characters.
+const ENTITY_NAME = /^[\p{L}\p{N}_ .-]{1,1024}$/u;
+
+/** Fails unless `name` is a valid Kusto entity name; `kind` names the entity in the message. */
+export function checkEntityName(kind: string, name: string): void {
+  if (!ENTITY_NAME.test(name) || name.trim() !== name) {
+    throw syntaxError(
+      `${kind} name '${name}' is not valid: use letters, digits, underscores, spaces, dots or dashes (1 to 1024 characters, no leading or trailing space).`,
+    );
+  }
+}
 
 /** All databases of one emulator instance. */
 export class Catalog {
   /** Databases by name (Kusto database names compare case-insensitively; keys are lower case). */
   readonly databases = new Map<string, Database>();
 
+  private readonly infos = new WeakMap<Database, DatabaseInfo>();
+  private readonly changed = new Set<string>();
+  private readonly dropped = new Set<string>();
+
   /** The database named `name`, or undefined. */
   get(name: string): Database | undefined {
     return this.databases.get(name.toLowerCase());
+  }
+
+  /** The database named `name`; an entity-not-found error when there is none. */
+  require(name: string): Database {
+    const database = this.get(name);
+    if (!database) throw entityNotFound('Database', name);
+    return database;
+  }
+
+  /** The table `name` of `database` (table names are case-sensitive); an entity-not-found error when missing. */
+  requireTable(database: Database, name: string): Table {
+    const table = database.tables.get(name);
+    if (!table) throw entityNotFound('Table', name);
+    return table;
+  }
+
+  /** Creates an empty database; fails when one of that name exists. */
+  createDatabase(name: string, persistent: boolean, id: string = randomUUID()): Database {
+    checkEntityName('Database', name);
+    if (this.get(name)) {
+      throw new KustoEmulatorError(`Database '${name}' already exists.`, {
+        code: 'BadRequest_EntityAlreadyExists',
+        kustoType: 'Kusto.Data.Exceptions.EntityAlreadyExistsException',
+      });
+    }
+    const database: Database = { name, persistent, tables: new Map(), functions: new Map(), schemaVersion: 1 };
+    this.databases.set(name.toLowerCase(), database);
+    this.infos.set(database, { id, policies: new Map() });
+    this.dropped.delete(name.toLowerCase());
+    this.markChanged(database);
+    return database;
+  }
+
+  /** Removes a database; fails when it does not exist. */
+  dropDatabase(name: string): Database {
+    const database = this.require(name);
+    const key = name.toLowerCase();
+    this.databases.delete(key);
+    this.changed.delete(key);
+    if (database.persistent) this.dropped.add(key);
+    return database;
+  }
+
+  /** The id and database-level policies of a database of this catalog. */
+  info(database: Database): DatabaseInfo {
+    let info = this.infos.get(database);
+    if (!info) {
+      // A database put into `databases` directly (by a spec or the engine's tests) gets its info on first use.
+      info = { id: randomUUID(), policies: new Map() };
+      this.infos.set(database, info);
+    }
+    return info;
+  }
+
+  /** Bumps the schema version (the KQL engine's cache key) and marks the database for the next flush. */
+  schemaChanged(database: Database): void {
+    database.schemaVersion++;
+    this.markChanged(database);
+  }
+
+  /** Marks a database as changed since the last flush (data or metadata). */
+  markChanged(database: Database): void {
+    if (database.persistent) this.changed.add(database.name.toLowerCase());
+  }
+
+  /**
+   * Takes the set of persistent databases changed and dropped since the last call (for persistence):
+   * names in lower case.
+   */
+  takeChanges(): { changed: string[]; dropped: string[] } {
+    const result = { changed: [...this.changed], dropped: [...this.dropped] };
+    this.changed.clear();
+    this.dropped.clear();
+    return result;
   }
 }

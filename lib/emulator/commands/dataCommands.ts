@@ -1,0 +1,288 @@
+/**
+ * Data commands: `.ingest inline into table T <| data` and ingestion from a query
+ * (`.set`, `.append`, `.set-or-append`, `.set-or-replace T <| query`).
+ */
+import { randomUUID } from 'node:crypto';
+import { KustoEmulatorError, notSupported, syntaxError } from '../errors';
+import { ingestData, msToTicks, resolveMapping } from '../ingest/ingestData';
+import { parseFormat } from '../ingest/formats';
+import { parseMappingEntries } from '../ingest/mapping';
+import { executeQuery, type ResultTable } from '../kql';
+import type { Column, Database, Extent, KustoScalarType, Table, Value } from '../model';
+import { toJson, toText } from '../values';
+import { booleanProperty, CommandReader, readWithProperties } from './commandReader';
+import { type CommandContext, contextDatabase, resultTable } from './context';
+import { checkColumns, newTable } from './tableCommands';
+
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/** Parses a property holding a JSON array of strings (`tags`, `ingestIfNotExists`). */
+function stringArrayProperty(properties: Map<string, string>, name: string): string[] {
+  const text = properties.get(name);
+  if (text === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw syntaxError(
+      `Property '${name}' must be a JSON array of strings, such as '["a","b"]', not ${JSON.stringify(text)}.`,
+    );
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw syntaxError(`Property '${name}' must be a JSON array of strings, such as '["a","b"]'.`);
+  }
+  return value as string[];
+}
+
+/** Whether an extent of the table carries one of the `ingest-by:` tags `ingestIfNotExists` names. */
+function alreadyIngested(table: Table, ingestIfNotExists: string[]): boolean {
+  if (ingestIfNotExists.length === 0) return false;
+  const wanted = new Set(ingestIfNotExists.map((v) => `ingest-by:${v}`));
+  return table.extents.some((e) => e.tags.some((t) => wanted.has(t)));
+}
+
+function checkProperties(properties: Map<string, string>, allowed: string[], command: string): void {
+  for (const name of properties.keys()) {
+    if (!allowed.includes(name)) {
+      throw syntaxError(
+        `Property '${name}' is not supported by ${command}: the emulator accepts ${allowed.join(', ')}.`,
+      );
+    }
+  }
+}
+
+/** The data after `<|`: the rest of the `<|` line is dropped when blank, as are trailing blank lines. */
+function inlineData(raw: string): string {
+  let data = raw.replace(/^[ \t]*/, '');
+  if (data.startsWith('\r\n')) data = data.slice(2);
+  else if (data.startsWith('\n')) data = data.slice(1);
+  return data.replace(/(\r?\n[ \t]*)+$/, '');
+}
+
+/** `.ingest inline into table T [with (…)] <| data`; the reader is just after `inline`. */
+export function ingestInline(context: CommandContext, reader: CommandReader): ResultTable {
+  const started = Date.now();
+  const database = contextDatabase(context);
+  reader.expectWord('into');
+  reader.expectWord('table');
+  const table = context.catalog.requireTable(database, reader.expectName('table'));
+  const properties = readWithProperties(reader);
+  checkProperties(
+    properties,
+    [
+      'format',
+      'ingestionmappingreference',
+      'ingestionmapping',
+      'ingestionmappingtype',
+      'ignorefirstrecord',
+      'tags',
+      'ingestifnotexists',
+      'creationtime',
+    ],
+    '.ingest inline',
+  );
+  if (!reader.acceptPunct('<|')) {
+    if (reader.isPunct('[')) throw notSupported("'.ingest inline' with bracketed data (use '<|')");
+    reader.fail("'<|' followed by the data");
+  }
+  const data = inlineData(reader.rest());
+  const format = parseFormat(properties.get('format') ?? 'csv');
+  const mappingName = properties.get('ingestionmappingreference');
+  const inlineMapping = properties.get('ingestionmapping');
+  if (mappingName && inlineMapping)
+    throw syntaxError('Give either ingestionMappingReference or ingestionMapping, not both.');
+  const mapping = mappingName
+    ? resolveMapping(table, format, mappingName)
+    : inlineMapping
+      ? {
+          name: '(inline)',
+          entries: parseMappingEntries(format.endsWith('json') ? 'Json' : 'Csv', '(inline)', inlineMapping),
+        }
+      : undefined;
+  const tags = stringArrayProperty(properties, 'tags');
+  let extent: Extent | undefined;
+  if (!alreadyIngested(table, stringArrayProperty(properties, 'ingestifnotexists'))) {
+    extent = ingestData({
+      table,
+      data,
+      format,
+      mapping,
+      ignoreFirstRecord: booleanProperty(properties, 'ignorefirstrecord'),
+      sourceLocation: 'inline',
+      now: context.now,
+      tags,
+    });
+    if (extent) context.catalog.markChanged(database);
+  }
+  return resultTable(
+    [
+      ['ExtentId', 'guid'],
+      ['ItemLoaded', 'string'],
+      ['Duration', 'timespan'],
+      ['HasErrors', 'bool'],
+      ['OperationId', 'guid'],
+    ],
+    [[extent ? randomUUID() : EMPTY_GUID, 'inline', msToTicks(Date.now() - started), false, randomUUID()]],
+  );
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Converts a query result value to a table column's type, where Kusto converts implicitly. */
+function convertValue(from: KustoScalarType, to: Column, value: Value, column: number): Value {
+  if (from === to.type) return value;
+  if (value === null) return to.type === 'string' ? '' : null;
+  const fail = (): never => {
+    throw new KustoEmulatorError(
+      `The query's column ${column + 1} is of type '${from}', which cannot be stored in column '${to.name}' of type '${to.type}'.`,
+      { code: 'BadRequest_BadArgument' },
+    );
+  };
+  const numeric = from === 'int' || from === 'long' || from === 'real' || from === 'decimal';
+  switch (to.type) {
+    case 'string':
+      return toText(from, value);
+    case 'dynamic': {
+      const json = toJson(from, value);
+      return (typeof json === 'bigint' ? Number(json) : json) as Value;
+    }
+    case 'long':
+      if (from === 'int') return BigInt(value as number);
+      if ((from === 'real' || from === 'decimal') && Number.isFinite(value)) return BigInt(Math.trunc(value as number));
+      return fail();
+    case 'int': {
+      const n = numeric ? Number(value) : NaN;
+      if (Number.isFinite(n) && Math.trunc(n) >= INT32_MIN && Math.trunc(n) <= INT32_MAX) return Math.trunc(n);
+      return fail();
+    }
+    case 'real':
+    case 'decimal':
+      return numeric ? Number(value) : fail();
+    default:
+      return fail();
+  }
+}
+
+/** Runs the query (or `.show` command) after `<|` and returns its first result table. */
+function runSource(
+  context: CommandContext,
+  database: Database,
+  text: string,
+  run: (text: string) => ResultTable,
+): ResultTable {
+  if (text.trimStart().startsWith('.')) {
+    if (!/^\s*\.show\b/i.test(text))
+      throw syntaxError('Only .show commands can be the source of an ingestion command.');
+    return run(text);
+  }
+  const results = executeQuery({
+    catalog: context.catalog,
+    database,
+    text,
+    parameters: context.parameters,
+    options: context.options,
+    now: context.now,
+  });
+  if (results.length === 0) throw syntaxError('The query after <| produced no tabular result to ingest.');
+  return results[0];
+}
+
+/**
+ * `.set`, `.append`, `.set-or-append`, `.set-or-replace` `[async] T [with (…)] <| query`; the reader is just
+ * after the verb. `run` executes a `.show` command used as the source.
+ */
+export function ingestFromQuery(
+  context: CommandContext,
+  reader: CommandReader,
+  verb: 'set' | 'append' | 'set-or-append' | 'set-or-replace',
+  run: (text: string) => ResultTable,
+): ResultTable {
+  const database = contextDatabase(context);
+  if (reader.isWord('async')) throw notSupported(`'.${verb} async'`);
+  const name = reader.expectName('table');
+  const properties = readWithProperties(reader);
+  checkProperties(
+    properties,
+    [
+      'tags',
+      'ingestifnotexists',
+      'folder',
+      'docstring',
+      'extend_schema',
+      'recreate_schema',
+      'distributed',
+      'creationtime',
+      'policy_ingestiontime',
+      'persistdetails',
+    ],
+    `.${verb}`,
+  );
+  reader.expectPunct('<|');
+  const source = runSource(context, database, reader.rest(), run);
+  let table = database.tables.get(name);
+  if (verb === 'set' && table) {
+    throw new KustoEmulatorError(
+      `Table '${name}' already exists; .set creates a new table (use .set-or-append or .set-or-replace).`,
+      {
+        code: 'BadRequest_EntityAlreadyExists',
+        kustoType: 'Kusto.Data.Exceptions.EntityAlreadyExistsException',
+      },
+    );
+  }
+  if (verb === 'append' && !table) context.catalog.requireTable(database, name);
+  let schemaChanged = false;
+  if (!table) {
+    const columns = source.columns.map((c) => ({ ...c }));
+    checkColumns(columns);
+    table = newTable(name, columns);
+    database.tables.set(name, table);
+    schemaChanged = true;
+  } else if (verb === 'set-or-replace' && booleanProperty(properties, 'recreate_schema')) {
+    table.columns = source.columns.map((c) => ({ ...c }));
+    checkColumns(table.columns);
+    table.extents = [];
+    schemaChanged = true;
+  } else if (booleanProperty(properties, 'extend_schema') && source.columns.length > table.columns.length) {
+    const extra = source.columns.slice(table.columns.length).map((c) => ({ ...c }));
+    checkColumns([...table.columns, ...extra]);
+    for (const extent of table.extents)
+      extent.rows = extent.rows.map((r) => [...r, ...extra.map((c) => (c.type === 'string' ? '' : null))]);
+    table.columns = [...table.columns, ...extra];
+    schemaChanged = true;
+  }
+  const target = table;
+  if (source.columns.length !== target.columns.length) {
+    throw new KustoEmulatorError(
+      `The query's result has ${source.columns.length} columns but table '${target.name}' has ${target.columns.length}: columns are matched by position.`,
+      { code: 'BadRequest_BadArgument' },
+    );
+  }
+  const rows = source.rows.map((row) =>
+    target.columns.map((column, i) => convertValue(source.columns[i].type, column, row[i] ?? null, i)),
+  );
+  if (properties.has('folder')) target.folder = properties.get('folder');
+  if (properties.has('docstring')) target.docString = properties.get('docstring');
+  if (verb === 'set-or-replace') target.extents = [];
+  let extent: Extent | undefined;
+  if (rows.length > 0 && !alreadyIngested(target, stringArrayProperty(properties, 'ingestifnotexists'))) {
+    extent = { ingestionTime: context.now, rows, tags: stringArrayProperty(properties, 'tags') };
+    target.extents.push(extent);
+  }
+  if (schemaChanged || properties.has('folder') || properties.has('docstring')) context.catalog.schemaChanged(database);
+  else context.catalog.markChanged(database);
+  const size = extent
+    ? JSON.stringify(extent.rows, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).length
+    : 0;
+  return resultTable(
+    [
+      ['ExtentId', 'guid'],
+      ['OriginalSize', 'long'],
+      ['ExtentSize', 'long'],
+      ['ColumnSize', 'long'],
+      ['IndexSize', 'long'],
+      ['RowCount', 'long'],
+    ],
+    extent ? [[randomUUID(), BigInt(size), BigInt(size), BigInt(size), 0n, BigInt(rows.length)]] : [],
+  );
+}
