@@ -69,6 +69,7 @@ export class KustoClientPool {
   readonly #credentials = new Map<string, TokenCredential | undefined>();
   #closing: Promise<void> | undefined;
 
+  /** An empty pool; clients are made on first request. */
   constructor(options: KustoClientPoolOptions = {}) {
     this.#env = options.env ?? process.env;
   }

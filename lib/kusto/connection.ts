@@ -34,6 +34,9 @@ export type KustoAuthKind = KustoAuth['kind'];
  * 4. `AppClientId` + `AppKey` + `Authority Id` → `appKey`;
  * 5. `AppClientId` + `Application Certificate PrivateKey` (PEM) + `Authority Id` → `appCertificate`;
  * 6. nothing of these on https → `defaultAzureCredential` (with `Authority Id` as its tenant when given).
+ *
+ * `Fed` / `AAD Federated Security` must be true or false but does not choose the authentication, as in
+ * azure-kusto-data. `User ID` is accepted as a hint and ignored (a function cannot prompt a user).
  */
 export type KustoAuth =
   | { readonly kind: 'none' }
