@@ -4,6 +4,7 @@ import { FunctionsHarness, type FunctionMetadata, type RpcBindingInfo } from '..
 // The Products example app, loaded once: its entry registers through the real @azure/functions into the
 // @azure/functions-core stand-in, exactly as in Azure. Only this spec loads the entry module.
 const harness = FunctionsHarness.install().capture(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded inside the capture, on purpose
   require('../../examples/products/src');
 });
 
