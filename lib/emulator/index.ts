@@ -19,11 +19,12 @@ import { KustoEmulatorError } from './errors';
 import { executeQuery, type ResultTable } from './kql';
 import { flushCatalog, loadCatalog } from './persistence';
 import { splitScript } from './script';
-import { EmulatorServer } from './server';
+import { EmulatorServer, type RequestInfo } from './server';
 
 export { Catalog } from './catalog';
 export { KustoEmulatorError } from './errors';
 export type { ResultTable } from './kql';
+export type { RequestInfo } from './server';
 export type { Column, Database, Extent, KustoScalarType, Table, Value } from './model';
 
 /** Options of {@link startEmulator}. */
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Databases to create (volatile) at start, unless they already exist (loaded from dataDir). */
   databases?: string[];
+  /** Called after each HTTP request is answered (for request logs). */
+  onRequest?: (info: RequestInfo) => void;
 }
 
 /** One block of a script run by {@link KustoEmulator.runScript}. */
@@ -85,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
   for (const name of options.databases ?? []) {
     if (!catalog.get(name)) catalog.createDatabase(name, false);
   }
-  const server = new EmulatorServer({ catalog, dataDir: options.dataDir });
+  const server = new EmulatorServer({ catalog, dataDir: options.dataDir, onRequest: options.onRequest });
   const port = await server.listen(options.port ?? 0, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;

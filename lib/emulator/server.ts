@@ -36,6 +36,24 @@ export interface EmulatorServerOptions {
   catalog: Catalog;
   /** Where `persist` databases live; commands that create them need it. */
   dataDir?: string;
+  /** Called after each response (for request logs and specs). */
+  onRequest?: (info: RequestInfo) => void;
+}
+
+/** What {@link EmulatorServerOptions.onRequest} is told about a request once it is answered. */
+export interface RequestInfo {
+  /** HTTP method. */
+  method: string;
+  /** Path and query string. */
+  url: string;
+  /** Request headers as received (lower-case names). */
+  headers: http.IncomingHttpHeaders;
+  /** HTTP status answered. */
+  status: number;
+  /** The client request id echoed. */
+  clientRequestId: string;
+  /** Time to answer, in milliseconds. */
+  durationMs: number;
 }
 
 /** Turns anything thrown while serving into the Kusto error the client receives. */
@@ -116,7 +134,11 @@ export class EmulatorServer {
 
   constructor(private readonly options: EmulatorServerOptions) {
     this.http = http.createServer((req, res) => {
-      const work = this.handle(req, res).finally(() => this.inFlight.delete(work));
+      const work = this.handle(req, res)
+        .catch(() => {
+          res.destroy();
+        })
+        .finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
     });
   }
@@ -161,6 +183,7 @@ export class EmulatorServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
     const header = req.headers['x-ms-client-request-id'];
     const identity: RequestIdentity = {
       clientRequestId: (Array.isArray(header) ? header[0] : header) || `KustoEmulator.unknown;${randomUUID()}`,
@@ -221,6 +244,18 @@ export class EmulatorServer {
       const kustoError = toKustoError(error);
       if (!res.headersSent) this.send(res, kustoError.status, identity, errorResponse(kustoError, identity));
       else res.destroy();
+    }
+    try {
+      this.options.onRequest?.({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        status: res.statusCode,
+        clientRequestId: identity.clientRequestId,
+        durationMs: performance.now() - started,
+      });
+    } catch {
+      // A failing listener must not take the server down.
     }
   }
 
