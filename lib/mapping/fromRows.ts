@@ -2,7 +2,7 @@
  * Plain rows (query results, JSON bodies, messages) → typed instances with class-transformer, honouring the
  * user's `@Type`, `@Expose({ name })`, `@Exclude` and `@Transform`.
  */
-import { classTransformer } from './classTransformer';
+import { classTransformer, propertyMapping, type PropertyMapping } from './classTransformer';
 import { KustoBindingError } from '../errors';
 import type { ClassType } from '../metadata';
 import { convertTypedProperties, describeValueType } from './typedProperties';
@@ -38,8 +38,7 @@ export function toInstances<T>(type: ClassType<T>, rows: unknown, source: string
       );
     }
   }
-  // One call for the whole array: class-transformer's per-call setup is not repeated per row.
-  const instances = classTransformer().plainToInstance(type, rows as object[]) as T[];
+  const instances = mapAll(type, rows as Record<string, unknown>[]);
   for (let i = 0; i < instances.length; i++) {
     const problem = convertTypedProperties(type, instances[i] as Record<string, unknown>);
     if (problem) throw new KustoBindingError(`Cannot map row ${i} of ${source} to ${type.name}: ${problem}.`);
@@ -50,4 +49,40 @@ export function toInstances<T>(type: ClassType<T>, rows: unknown, source: string
 /** Maps a value that is one object or an array of objects (a JSON body, a message) to `type`. */
 export function toInstanceOrInstances(type: ClassType, value: unknown, source: string): unknown {
   return Array.isArray(value) ? toInstances(type, value, source) : toInstance(type, value, source);
+}
+
+// Per class: how each property maps (see propertyMapping), decided once per property.
+const mappings = new WeakMap<object, Map<string, PropertyMapping>>();
+
+function mappingOf(type: object, perType: Map<string, PropertyMapping>, key: string): PropertyMapping {
+  let mapping = perType.get(key);
+  if (mapping === undefined) perType.set(key, (mapping = propertyMapping(type, key)));
+  return mapping;
+}
+
+function mapAll<T>(type: ClassType<T>, rows: Record<string, unknown>[]): T[] {
+  let perType = mappings.get(type);
+  if (!perType) mappings.set(type, (perType = new Map()));
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const instance = new type() as Record<string, unknown>;
+    for (const key in row) {
+      const value = row[key];
+      switch (mappingOf(type, perType, key)) {
+        case 'copy':
+          instance[key] = value;
+          break;
+        case 'date':
+          // As class-transformer does for @Type(() => Date).
+          instance[key] = value === null || value === undefined ? value : new Date(value as string);
+          break;
+        case 'general':
+          // One call for the whole array: class-transformer's per-call setup is not repeated per row.
+          return classTransformer().plainToInstance(type, rows) as T[];
+      }
+    }
+    out[i] = instance as T;
+  }
+  return out;
 }

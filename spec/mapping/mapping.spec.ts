@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Exclude, Expose, Transform, Type } from 'class-transformer';
+import { Exclude, Expose, Transform, Type, plainToInstance } from 'class-transformer';
 import { KustoBindingError } from '../../lib';
 import { toIngestPayload, toInstance, toInstances } from '../../lib/mapping';
 
@@ -106,6 +106,37 @@ describe('mapping rows to instances', () => {
       .to.throw(KustoBindingError)
       .with.property('message')
       .that.does.not.include('john.doe');
+  });
+});
+
+describe('mapping rows of simple classes directly', () => {
+  class Plain {
+    id!: number;
+    tags!: unknown;
+  }
+  class Dated {
+    id!: number;
+    @Type(() => Date)
+    at!: Date;
+  }
+  const rows = [
+    { id: 1, tags: ['a'], at: '2024-01-01T00:00:00Z' },
+    { id: 2, tags: null, at: null },
+  ];
+
+  for (const type of [Plain, Dated] as (new () => object)[]) {
+    it(`gives what class-transformer gives for ${type.name}`, () => {
+      const ours = toInstances(type, rows, 'the rows');
+      const theirs = plainToInstance(type, rows);
+      expect(ours.every((r) => r instanceof type)).to.equal(true);
+      expect(ours).to.deep.equal(theirs);
+    });
+  }
+
+  it('still takes @Type(() => Date) text to a Date', () => {
+    const [first] = toInstances(Dated, rows, 'the rows');
+    expect(first.at).to.be.instanceOf(Date);
+    expect(first.at.toISOString()).to.equal('2024-01-01T00:00:00.000Z');
   });
 });
 
