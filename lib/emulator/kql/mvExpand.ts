@@ -1,0 +1,96 @@
+/**
+ * The mv-expand operator: one output row per element of dynamic arrays or property bags, several expressions expanded
+ * in parallel (missing elements are null), `kind=bag|array` (or `bagexpansion=`), `with_itemindex=`, `to typeof(T)`
+ * (a cast: non-conforming elements become null) and `limit`. A null value yields one row; an empty array or bag none.
+ */
+import type { DynamicValue, KustoScalarType, Value } from '../model';
+import { notSupported } from '../errors';
+import { elements, textOf, type KNode } from './language';
+import type { Row, TabularPlan } from './runtime';
+import type { Scope } from './scope';
+import { clip, type Compiler } from './compiler';
+import { assemble, named, operatorParameters } from './operators';
+import { parseDatetimeText, parseTimespanText } from './literals';
+
+/** Casts one dynamic element to `type` without parsing numbers from strings; null when it does not conform. */
+export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {
+  if (v === null) return null;
+  switch (type) {
+    case 'dynamic':
+      return v;
+    case 'string':
+      return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    case 'bool':
+      return typeof v === 'boolean' ? v : null;
+    case 'long':
+      return typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : null;
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647 ? v : null;
+    case 'real':
+    case 'decimal':
+      return typeof v === 'number' ? v : null;
+    case 'datetime':
+      return typeof v === 'string' ? (parseDatetimeText(v) ?? null) : null;
+    case 'timespan':
+      return typeof v === 'string' ? (parseTimespanText(v) ?? null) : null;
+    case 'guid':
+      return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
+        ? v.toLowerCase()
+        : null;
+  }
+}
+
+/** The elements one value expands into. */
+function expand(v: Value, bagAsArray: boolean): DynamicValue[] {
+  if (v === null) return [null];
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'object') {
+    return Object.entries(v).map(([k, x]) => (bagAsArray ? [k, x] : { [k]: x }));
+  }
+  return [v as DynamicValue];
+}
+
+/** Compiles `input | mv-expand …`. */
+export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const params = operatorParameters(op);
+  const mode = (params.get('kind') ?? params.get('bagexpansion') ?? 'bag').toLowerCase();
+  if (mode !== 'bag' && mode !== 'array') throw notSupported(`'mv-expand kind=${mode}'`);
+  const indexName = params.get('with_itemindex');
+  const items = elements(op.Expressions).map((e) => {
+    const { name, expr } = named(e.Expression as KNode);
+    const target = name ?? c.K.KustoFacts.GetExpressionResultName(expr, '') ?? '';
+    if (!target) throw notSupported(`'mv-expand ${clip(textOf(e))}' without a column name`);
+    const typeNode = e.ToTypeOf?.TypeOf;
+    const type = typeNode ? (columns.find((col) => col.name === target)?.type ?? 'dynamic') : 'dynamic';
+    return { target, type, plan: c.scalar(expr, input.columns, scope) };
+  });
+  const targets = items.map((i) => i.target);
+  if (indexName) targets.push(indexName);
+  const build = assemble(input.columns, columns, targets, "'mv-expand'");
+  const limitNode = op.RowLimitClause?.RowLimit;
+  const limitPlan = limitNode ? c.scalar(limitNode, [], scope) : undefined;
+  const bagAsArray = mode === 'array';
+  const rt = c.runtime;
+  return {
+    columns,
+    run: () => {
+      const limit = limitPlan ? Number(limitPlan([])) : 2147483647;
+      const out: Row[] = [];
+      for (const row of input.run()) {
+        const lists = items.map((i) => expand(i.plan(row), bagAsArray));
+        const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
+        for (let k = 0; k < n; k++) {
+          const computed: Value[] = items.map((item, j) => {
+            const e = k < lists[j].length ? lists[j][k] : null;
+            return castDynamic(e, item.type);
+          });
+          if (indexName) computed.push(BigInt(k));
+          out.push(build(row, computed));
+        }
+        rt.tick(n + 1);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,581 @@
+/**
+ * Tabular operators that work row by row or on the whole input (where, project family, extend, take, top, sort,
+ * distinct, count, as, getschema, serialize, render, invoke, union, print, range, datatable), and the dispatch to
+ * the operators with modules of their own (summarize, join, lookup, mv-expand, parse).
+ */
+import type { Column, KustoScalarType, Value } from '../model';
+import { notSupported, syntaxError } from '../errors';
+import { elements, kindOf, textOf, type KNode } from './language';
+import type { Row, ScalarPlan, TabularPlan } from './runtime';
+import type { Scope } from './scope';
+import { clip, firstToken, type Compiler } from './compiler';
+import { binaryOperator, compareValues, convertValue, hashKey } from './scalarApi';
+import { compileSummarize } from './summarize';
+import { compileJoin, compileLookup } from './join';
+import { compileMvExpand } from './mvExpand';
+import { compileParse } from './parse';
+import { literalValue } from './literals';
+
+/** An expression with the name it was given (`name = expr`), if any. */
+export interface NamedExpression {
+  /** Declared name. */
+  name?: string;
+  /** The expression. */
+  expr: KNode;
+}
+
+/** Splits `name = expr` into its parts. */
+export function named(node: KNode): NamedExpression {
+  const kind = kindOf(node);
+  if (kind === 'SimpleNamedExpression') {
+    return { name: (node.Name as KNode).SimpleName as string, expr: node.Expression as KNode };
+  }
+  if (kind === 'CompoundNamedExpression') throw notSupported(`The multi-column assignment '${clip(textOf(node))}'`);
+  return { expr: node };
+}
+
+/** Names of the columns an expression reads. */
+export function referencedColumns(c: Compiler, node: KNode, out = new Set<string>()): Set<string> {
+  if (c.symbolKind(node.ReferencedSymbol) === 'Column' && kindOf(node) === 'NameReference')
+    out.add(node.SimpleName as string);
+  for (let i = 0; i < node.ChildCount; i++) {
+    const child = node.GetChild(i);
+    if (child && !child.IsToken) referencedColumns(c, child, out);
+  }
+  return out;
+}
+
+/** Index of each output column in the input (by name), for operators that only select or reorder columns. */
+export function selectByName(input: Column[], output: Column[], what: string): number[] {
+  return output.map((col) => {
+    const i = input.findIndex((x) => x.name === col.name);
+    if (i < 0) throw notSupported(`The column '${col.name}' produced by ${what}`);
+    return i;
+  });
+}
+
+/**
+ * For operators that add or replace columns (extend, mv-expand, parse): where each output column comes from, either
+ * the input (`{ input: i }`) or the operator's computed target (`{ target: t }`); targets win over same-named inputs.
+ */
+export function assemble(
+  input: Column[],
+  output: Column[],
+  targets: string[],
+  what: string,
+): (row: Row, computed: Value[]) => Row {
+  const sources = output.map((col) => {
+    const t = targets.lastIndexOf(col.name);
+    if (t >= 0) return { target: t };
+    const i = input.findIndex((x) => x.name === col.name);
+    if (i < 0) throw notSupported(`The column '${col.name}' produced by ${what}`);
+    return { input: i };
+  });
+  const n = sources.length;
+  return (row, computed) => {
+    const out = new Array<Value>(n);
+    for (let j = 0; j < n; j++) {
+      const s = sources[j];
+      out[j] = s.target !== undefined ? computed[s.target] : row[s.input as number];
+    }
+    return out;
+  };
+}
+
+/** Rows filtered by a predicate, checking the deadline as it goes. */
+function filterRows(c: Compiler, rows: Row[], predicate: ScalarPlan): Row[] {
+  const rt = c.runtime;
+  const out: Row[] = [];
+  const n = rows.length;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (predicate(r) === true) out.push(r);
+    if ((i & 4095) === 4095) rt.tick(4096);
+  }
+  return out;
+}
+
+/** Maps rows, checking the deadline as it goes. */
+export function mapRows(c: Compiler, rows: Row[], f: (row: Row) => Row): Row[] {
+  const rt = c.runtime;
+  const n = rows.length;
+  const out = new Array<Row>(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = f(rows[i]);
+    if ((i & 4095) === 4095) rt.tick(4096);
+  }
+  return out;
+}
+
+/** A scalar evaluated once per run (operator arguments such as `take 10`), as a non-negative row count. */
+function countArgument(c: Compiler, node: KNode, scope: Scope, what: string): () => number {
+  const plan = c.scalar(node, [], scope);
+  return () => {
+    const v = plan([]);
+    if (v === null) throw syntaxError(`Semantic error: the row count of '${what}' is null.`);
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw syntaxError(`Semantic error: the row count of '${what}' is not a number.`);
+    return Math.max(0, Math.trunc(n));
+  };
+}
+
+/** Compiles `input | operator`. */
+export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const kind = kindOf(op);
+  switch (kind) {
+    case 'FilterOperator': {
+      const predicate = c.scalar(op.Condition as KNode, input.columns, scope);
+      return { columns: input.columns, run: () => filterRows(c, input.run(), predicate) };
+    }
+    case 'ProjectOperator':
+      return compileProject(c, op, input, scope);
+    case 'ExtendOperator':
+      return compileExtend(c, op, input, scope);
+    case 'ProjectAwayOperator':
+    case 'ProjectKeepOperator':
+    case 'ProjectReorderOperator': {
+      const columns = c.columns(op);
+      const idx = selectByName(input.columns, columns, `'${firstToken(op)}'`);
+      return { columns, run: () => mapRows(c, input.run(), (r) => idx.map((i) => r[i])) };
+    }
+    case 'ProjectRenameOperator':
+      return compileProjectRename(c, op, input);
+    case 'TakeOperator': {
+      const count = countArgument(c, op.Expression as KNode, scope, 'take');
+      return { columns: input.columns, run: () => input.run().slice(0, count()) };
+    }
+    case 'TopOperator':
+      return compileTop(c, op, input, scope);
+    case 'SortOperator':
+      return compileSort(c, op, input, scope);
+    case 'DistinctOperator':
+      return compileDistinct(c, op, input, scope);
+    case 'CountOperator': {
+      const columns = c.columns(op);
+      return { columns, run: () => [[BigInt(input.run().length)]] };
+    }
+    case 'AsOperator': {
+      const name = (op.Name as KNode).SimpleName as string;
+      const plan = scope.inFunction ? input : c.memoized(input);
+      scope.define(name, { kind: 'tabular', plan, sourceName: name });
+      return plan;
+    }
+    case 'GetSchemaOperator':
+      return compileGetSchema(c, op, input);
+    case 'SerializeOperator':
+      if (elements(op.Expressions).length > 0) throw notSupported("'serialize' with column definitions");
+      return input;
+    case 'RenderOperator':
+      // render only adds visualization metadata to the response; the rows are the input's.
+      return input;
+    case 'InvokeOperator': {
+      const call = c.callUserFunction(op.Function as KNode, scope, [], input);
+      if (!call.tabular) throw notSupported(`'invoke' of the scalar function '${clip(textOf(op.Function as KNode))}'`);
+      return call.tabular;
+    }
+    case 'UnionOperator':
+      return compileUnion(c, op, input, scope);
+    case 'SummarizeOperator':
+      return compileSummarize(c, op, input, scope);
+    case 'JoinOperator':
+      return compileJoin(c, op, input, scope);
+    case 'LookupOperator':
+      return compileLookup(c, op, input, scope);
+    case 'MvExpandOperator':
+      return compileMvExpand(c, op, input, scope);
+    case 'ParseOperator':
+      return compileParse(c, op, input, scope);
+    default:
+      throw notSupported(`The '${firstToken(op)}' operator`);
+  }
+}
+
+/** Compiles an operator or expression that produces rows without an input (print, range, datatable, union …). */
+export function compileSourceOperator(c: Compiler, node: KNode, scope: Scope): TabularPlan {
+  switch (kindOf(node)) {
+    case 'PrintOperator':
+      return compilePrint(c, node, scope);
+    case 'RangeOperator':
+      return compileRange(c, node, scope);
+    case 'DataTableExpression':
+      return compileDataTable(c, node, scope);
+    case 'UnionOperator':
+      return compileUnion(c, node, undefined, scope);
+    default:
+      throw notSupported(`The '${firstToken(node)}' operator`);
+  }
+}
+
+/**
+ * Compiles a list of `[name =] expr` into one function computing the new values, where an expression may read the
+ * columns computed before it (Kusto evaluates project and extend lists in order).
+ */
+function compileSequential(
+  c: Compiler,
+  exprs: NamedExpression[],
+  names: string[],
+  input: Column[],
+  types: KustoScalarType[],
+  scope: Scope,
+): (row: Row) => Value[] {
+  const work: Column[] = [...input];
+  const plans: ScalarPlan[] = [];
+  let sequential = false;
+  exprs.forEach((e, i) => {
+    const refs = referencedColumns(c, e.expr);
+    if (names.slice(0, i).some((n) => refs.has(n))) sequential = true;
+    plans.push(c.scalar(e.expr, work, scope));
+    work.push({ name: names[i], type: types[i] });
+  });
+  const n = plans.length;
+  if (!sequential) {
+    return (row) => {
+      const out = new Array<Value>(n);
+      for (let i = 0; i < n; i++) out[i] = plans[i](row);
+      return out;
+    };
+  }
+  const width = input.length;
+  return (row) => {
+    const w = row.slice(0, width);
+    for (let i = 0; i < n; i++) w.push(plans[i](w));
+    return w.slice(width);
+  };
+}
+
+function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const exprs = elements(op.Expressions).map(named);
+  if (exprs.length !== columns.length)
+    throw notSupported(`'project ${clip(textOf(op))}' (it yields several columns per expression)`);
+  const compute = compileSequential(
+    c,
+    exprs,
+    columns.map((col) => col.name),
+    input.columns,
+    columns.map((col) => col.type),
+    scope,
+  );
+  return { columns, run: () => mapRows(c, input.run(), compute) };
+}
+
+function compileExtend(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const exprs = elements(op.Expressions).map(named);
+  const inputNames = new Set(input.columns.map((col) => col.name));
+  const explicit = exprs.map((e) => e.name ?? c.K.KustoFacts.GetExpressionResultName(e.expr, '') ?? '');
+  // Unnamed expressions without a derivable name get Kusto's ColumnN names, in order, from the analysis.
+  const generated = columns.map((col) => col.name).filter((n) => !inputNames.has(n) && !explicit.includes(n));
+  let g = 0;
+  const names = explicit.map((n) => (n !== '' ? n : (generated[g++] ?? '')));
+  if (names.some((n) => n === '')) throw notSupported(`'extend ${clip(textOf(op))}'`);
+  const types = names.map((n) => columns.find((col) => col.name === n)?.type ?? 'dynamic');
+  // Later expressions see earlier results; a name assigned twice keeps the last value.
+  const work: Column[] = [...input.columns];
+  const plans: { index: number; plan: ScalarPlan }[] = [];
+  exprs.forEach((e, i) => {
+    const plan = c.scalar(e.expr, work, scope);
+    let index = work.findIndex((col) => col.name === names[i]);
+    if (index < 0) {
+      index = work.length;
+      work.push({ name: names[i], type: types[i] });
+    } else work[index] = { name: names[i], type: types[i] };
+    plans.push({ index, plan });
+  });
+  const pick = selectByName(work, columns, "'extend'");
+  const identity = pick.every((p, j) => p === j) && pick.length === work.length;
+  const width = input.columns.length;
+  const compute = (row: Row): Row => {
+    const w = row.slice(0, width);
+    for (const p of plans) w[p.index] = p.plan(w);
+    return identity ? w : pick.map((j) => w[j]);
+  };
+  return { columns, run: () => mapRows(c, input.run(), compute) };
+}
+
+function compileProjectRename(c: Compiler, op: KNode, input: TabularPlan): TabularPlan {
+  const columns = c.columns(op);
+  const renames = new Map<string, string>();
+  for (const e of elements(op.Expressions)) {
+    const { name, expr } = named(e);
+    if (name && kindOf(expr) === 'NameReference') renames.set(name, expr.SimpleName as string);
+  }
+  const idx = columns.map((col) => {
+    const source = renames.get(col.name) ?? col.name;
+    const i = input.columns.findIndex((x) => x.name === source);
+    if (i < 0) throw notSupported(`The column '${col.name}' produced by 'project-rename'`);
+    return i;
+  });
+  return { columns, run: () => mapRows(c, input.run(), (r) => idx.map((i) => r[i])) };
+}
+
+/** One sort key: how to compute it and how to order it. */
+export interface SortKey {
+  /** Key value. */
+  plan: ScalarPlan;
+  /** Key type (for comparison). */
+  type: KustoScalarType;
+  /** Descending order. */
+  desc: boolean;
+  /** Nulls before other values. */
+  nullsFirst: boolean;
+}
+
+/** A sort key from `expr [asc|desc] [nulls first|last]`; Kusto's default is desc, with nulls last for desc. */
+export function sortKey(c: Compiler, node: KNode, columns: Column[], scope: Scope): SortKey {
+  let expr = node;
+  let desc = true;
+  let nulls: boolean | undefined;
+  if (kindOf(node) === 'OrderedExpression') {
+    expr = node.Expression as KNode;
+    const ordering = node.Ordering;
+    const dir = ordering?.AscOrDescKeyword?.Text?.toLowerCase();
+    if (dir === 'asc') desc = false;
+    const fl = ordering?.NullsClause?.FirstOrLastKeyword?.Text?.toLowerCase();
+    if (fl) nulls = fl === 'first';
+  }
+  return {
+    plan: c.scalar(expr, columns, scope),
+    type: c.scalarTypeOf(expr, `the sort key '${clip(textOf(expr))}'`),
+    desc,
+    nullsFirst: nulls ?? !desc,
+  };
+}
+
+/** Sorts rows by keys (stable). */
+export function sortRows(c: Compiler, rows: Row[], keys: SortKey[]): Row[] {
+  const rt = c.runtime;
+  const decorated = rows.map((row, i) => {
+    if ((i & 4095) === 4095) rt.tick(4096);
+    return { row, k: keys.map((key) => key.plan(row)) };
+  });
+  decorated.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const x = a.k[i];
+      const y = b.k[i];
+      if (x === null || y === null) {
+        if (x === y) continue;
+        return (x === null) === key.nullsFirst ? -1 : 1;
+      }
+      const cmp = compareValues(key.type, x, y);
+      if (cmp !== 0) return key.desc ? -cmp : cmp;
+    }
+    return 0;
+  });
+  return decorated.map((d) => d.row);
+}
+
+function compileSort(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const keys = elements(op.Expressions).map((e) => sortKey(c, e, input.columns, scope));
+  return { columns: input.columns, run: () => sortRows(c, input.run(), keys) };
+}
+
+function compileTop(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const count = countArgument(c, op.Expression as KNode, scope, 'top');
+  const key = sortKey(c, op.ByExpression as KNode, input.columns, scope);
+  return { columns: input.columns, run: () => sortRows(c, input.run(), [key]).slice(0, count()) };
+}
+
+/** A composite Map key for several values. */
+export function compositeKey(types: KustoScalarType[], values: Value[]): unknown {
+  if (types.length === 1) return hashKey(types[0], values[0]);
+  let key = '';
+  for (let i = 0; i < types.length; i++) {
+    const h = hashKey(types[i], values[i]);
+    key += `${h === null ? 'N' : typeof h === 'string' ? `s${h.length}:${h}` : `${typeof h}:${String(h)}`}|`;
+  }
+  return key;
+}
+
+function compileDistinct(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const exprs = elements(op.Expressions);
+  let compute: (row: Row) => Row;
+  if (exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression') compute = (r) => r;
+  else {
+    const plans = exprs.map((e) => c.scalar(named(e).expr, input.columns, scope));
+    compute = (r) => plans.map((p) => p(r));
+  }
+  const types = columns.map((col) => col.type);
+  return {
+    columns,
+    run: () => {
+      const seen = new Set<unknown>();
+      const out: Row[] = [];
+      for (const row of mapRows(c, input.run(), compute)) {
+        const k = compositeKey(types, row);
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push(row);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** The .NET type name Kusto reports in `getschema`'s DataType column. */
+const DOTNET_TYPES: Record<KustoScalarType, string> = {
+  bool: 'System.Boolean',
+  int: 'System.Int32',
+  long: 'System.Int64',
+  real: 'System.Double',
+  decimal: 'System.Data.SqlTypes.SqlDecimal',
+  string: 'System.String',
+  datetime: 'System.DateTime',
+  timespan: 'System.TimeSpan',
+  guid: 'System.Guid',
+  dynamic: 'System.Object',
+};
+
+function compileGetSchema(c: Compiler, op: KNode, input: TabularPlan): TabularPlan {
+  const columns = c.columns(op);
+  const ordinalType = columns[1]?.type ?? 'long';
+  const rows: Row[] = input.columns.map((col, i) => [
+    col.name,
+    convertValue(BigInt(i), 'long', ordinalType),
+    DOTNET_TYPES[col.type],
+    col.type,
+  ]);
+  return { columns, run: () => rows };
+}
+
+function compilePrint(c: Compiler, op: KNode, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const exprs = elements(op.Expressions).map(named);
+  const compute = compileSequential(
+    c,
+    exprs,
+    columns.map((col) => col.name),
+    [],
+    columns.map((col) => col.type),
+    scope,
+  );
+  return { columns, run: () => [compute([])] };
+}
+
+function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const type = columns[0].type;
+  const from = c.converted(op.From as KNode, [], scope, type);
+  const to = c.converted(op.To as KNode, [], scope, type);
+  const stepNode = op.Step as KNode;
+  const stepType = c.scalarTypeOf(stepNode, 'the range step');
+  const step = c.scalar(stepNode, [], scope);
+  const add = binaryOperator('+', type, stepType, type);
+  const rt = c.runtime;
+  return {
+    columns,
+    run: () => {
+      const start = from([]);
+      const end = to([]);
+      const s = step([]);
+      if (start === null || end === null || s === null) return [];
+      const sign = Math.sign(Number(s));
+      if (sign === 0) throw syntaxError("Semantic error: the step of the 'range' operator must not be zero.");
+      const rows: Row[] = [];
+      for (let v: Value = start; v !== null; v = add(v, s)) {
+        const cmp = compareValues(type, v, end);
+        if (sign > 0 ? cmp > 0 : cmp < 0) break;
+        rows.push([v]);
+        if ((rows.length & 4095) === 0) rt.tick(4096);
+      }
+      return rows;
+    },
+  };
+}
+
+function compileDataTable(c: Compiler, node: KNode, scope: Scope): TabularPlan {
+  const columns = c.columns(node);
+  const values = elements(node.Values);
+  if (columns.length === 0 || values.length % columns.length !== 0) {
+    throw syntaxError(
+      `Semantic error: datatable has ${values.length} values, which is not a multiple of its ${columns.length} columns.`,
+    );
+  }
+  const rows: Row[] = [];
+  for (let i = 0; i < values.length; i += columns.length) {
+    rows.push(
+      columns.map((col, j) => {
+        const v = values[i + j];
+        const literal = literalValue(v);
+        const value = literal !== undefined ? literal : c.scalar(v, [], scope)([]);
+        const from = c.scalarTypeOf(v, `the datatable value '${clip(textOf(v))}'`);
+        return from === col.type ? value : convertValue(value, from, col.type);
+      }),
+    );
+  }
+  return { columns, run: () => rows };
+}
+
+/** The `name=value` parameters of an operator (`kind=inner`, `withsource=Src`). */
+export function operatorParameters(op: KNode): Map<string, string> {
+  const out = new Map<string, string>();
+  const params = op.Parameters as { Count: number } | null | undefined;
+  if (!params || typeof params.Count !== 'number') return out;
+  for (const p of elements(op.Parameters as never)) {
+    const name = (p.Name as KNode | null)?.SimpleName;
+    const value = p.Expression ? textOf(p.Expression) : '';
+    if (name) out.set(name.toLowerCase(), value);
+  }
+  return out;
+}
+
+function compileUnion(c: Compiler, op: KNode, input: TabularPlan | undefined, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const params = operatorParameters(op);
+  const kind = params.get('kind')?.toLowerCase() ?? 'outer';
+  if (kind !== 'outer') throw notSupported(`'union kind=${kind}'`);
+  const withSource = params.get('withsource') ?? params.get('source');
+  const sources: { plan: TabularPlan; name: string }[] = [];
+  if (input) sources.push({ plan: input, name: 'union_arg0' });
+  for (const e of elements(op.Expressions)) {
+    const plan = c.tabular(e, scope);
+    sources.push({ plan, name: sourceName(c, e, scope) ?? `union_arg${sources.length}` });
+  }
+  const offset = withSource ? 1 : 0;
+  const maps = sources.map((s) => {
+    const map = new Array<number>(columns.length).fill(-1);
+    s.plan.columns.forEach((col, i) => {
+      let j = columns.findIndex((o, k) => k >= offset && o.name === col.name && o.type === col.type);
+      if (j < 0) j = columns.findIndex((o, k) => k >= offset && o.name === `${col.name}_${col.type}`);
+      if (j < 0) throw notSupported(`The column '${col.name}' in 'union'`);
+      map[j] = i;
+    });
+    return map;
+  });
+  return {
+    columns,
+    run: () => {
+      const out: Row[] = [];
+      sources.forEach((s, k) => {
+        const map = maps[k];
+        const rows = s.plan.run();
+        for (const r of rows) {
+          const row = map.map((i) => (i >= 0 ? r[i] : null));
+          if (offset) row[0] = s.name;
+          out.push(row);
+        }
+        c.runtime.tick(rows.length);
+      });
+      return out;
+    },
+  };
+}
+
+/** The name union's `withsource=` column reports for an input: a table's, let's or `as` name. */
+function sourceName(c: Compiler, node: KNode, scope: Scope): string | undefined {
+  const kind = kindOf(node);
+  if (kind === 'ParenthesizedExpression') return sourceName(c, node.Expression as KNode, scope);
+  if (kind === 'PipeExpression' && kindOf(node.Operator as KNode) === 'AsOperator') {
+    return ((node.Operator as KNode).Name as KNode).SimpleName as string;
+  }
+  if (kind === 'NameReference') {
+    const binding = scope.lookup(node.SimpleName as string);
+    if (binding?.kind === 'tabular') return binding.sourceName;
+    return node.SimpleName as string;
+  }
+  if (kind === 'PathExpression') return sourceName(c, node.Selector as KNode, scope);
+  return undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * The parse operator: extracts columns from a string by a pattern of string constants, `name[:type]` columns and
+ * `*` wildcards. `kind=simple` (default) matches the constants literally, `kind=regex` as regular expressions
+ * (`flags=` applies JavaScript-compatible flags); either way the match is strict: when the text does not match or a
+ * value does not convert to its column's type, every extracted column is null (empty for strings).
+ * `kind=relaxed` is not supported.
+ */
+import type { KustoScalarType, Value } from '../model';
+import { notSupported } from '../errors';
+import { elements, kindOf, textOf, type KNode } from './language';
+import type { Row, TabularPlan } from './runtime';
+import type { Scope } from './scope';
+import { clip, type Compiler } from './compiler';
+import { assemble, operatorParameters } from './operators';
+import { convertValue } from './scalarApi';
+import { literalValue, parseDatetimeText, parseTimespanText } from './literals';
+
+/** The regular expression a typed column matches. */
+const TYPE_PATTERNS: Partial<Record<KustoScalarType, string>> = {
+  int: '(-?\\d+)',
+  long: '(-?\\d+)',
+  real: '(-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?)',
+  decimal: '(-?(?:\\d+(?:\\.\\d*)?|\\.\\d+))',
+  bool: '(true|false|True|False|TRUE|FALSE)',
+};
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Converts captured text to a column type; undefined when it does not convert. */
+export function convertText(text: string, type: KustoScalarType): Value | undefined {
+  const t = text.trim();
+  switch (type) {
+    case 'string':
+      return text;
+    case 'long':
+      return /^[+-]?\d+$/.test(t) ? BigInt.asIntN(64, BigInt(t)) : undefined;
+    case 'int':
+      return /^[+-]?\d+$/.test(t) && Math.abs(Number(t)) <= 2147483647 ? Number(t) : undefined;
+    case 'real':
+    case 'decimal': {
+      const n = Number(t);
+      return t !== '' && !Number.isNaN(n) ? n : undefined;
+    }
+    case 'bool':
+      return /^true$/i.test(t) ? true : /^false$/i.test(t) ? false : undefined;
+    case 'datetime':
+      return parseDatetimeText(t);
+    case 'timespan':
+      return parseTimespanText(t);
+    case 'guid':
+      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : undefined;
+    case 'dynamic':
+      try {
+        return JSON.parse(t) as Value;
+      } catch {
+        return t;
+      }
+  }
+}
+
+/** Compiles `input | parse [kind=…] expr with pattern…`. */
+export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const params = operatorParameters(op);
+  const mode = (params.get('kind') ?? 'simple').toLowerCase();
+  if (mode !== 'simple' && mode !== 'regex') throw notSupported(`'parse kind=${mode}'`);
+  const flags = mode === 'regex' ? (params.get('flags') ?? '').replace(/^['"]|['"]$/g, '') : '';
+  const sourceNode = op.Expression as KNode;
+  const source = c.scalar(sourceNode, input.columns, scope);
+  const sourceType = c.scalarTypeOf(sourceNode, 'the parsed expression');
+  const patterns = elements(op.Patterns);
+  const targets: string[] = [];
+  const types: KustoScalarType[] = [];
+  let regex = '^';
+  patterns.forEach((p, i) => {
+    const last = i === patterns.length - 1;
+    const kind = kindOf(p);
+    if (kind === 'StarExpression') {
+      regex += last ? '.*' : '.*?';
+      return;
+    }
+    const literal = literalValue(p);
+    if (typeof literal === 'string') {
+      regex += mode === 'regex' ? literal : escapeRegex(literal);
+      return;
+    }
+    const nameNode = kind === 'NameAndTypeDeclaration' ? (p.Name as KNode) : kind === 'NameDeclaration' ? p : undefined;
+    if (!nameNode) throw notSupported(`The parse pattern element '${clip(textOf(p))}'`);
+    const name = nameNode.SimpleName as string;
+    const type = columns.find((col) => col.name === name)?.type ?? 'string';
+    targets.push(name);
+    types.push(type);
+    regex += TYPE_PATTERNS[type] ?? (last || mode === 'regex' ? '(.*)' : '(.*?)');
+  });
+  let compiled: RegExp;
+  try {
+    compiled = new RegExp(regex, [...new Set(flags.replace(/[^imsu]/g, ''))].join('') || undefined);
+  } catch (e) {
+    throw notSupported(`The parse pattern '${clip(regex)}' (${(e as Error).message})`);
+  }
+  const build = assemble(input.columns, columns, targets, "'parse'");
+  const failed: Value[] = types.map((t) => (t === 'string' ? '' : null));
+  return {
+    columns,
+    run: () => {
+      const out: Row[] = [];
+      for (const row of input.run()) {
+        const raw = source(row);
+        const text =
+          raw === null ? '' : typeof raw === 'string' ? raw : String(convertValue(raw, sourceType, 'string'));
+        const m = compiled.exec(text);
+        let computed = failed;
+        if (m) {
+          const values = types.map((t, i) => convertText(m[i + 1] ?? '', t));
+          if (values.every((v) => v !== undefined)) computed = values as Value[];
+        }
+        out.push(build(row, computed));
+      }
+      c.runtime.tick(out.length);
+      return out;
+    },
+  };
+}

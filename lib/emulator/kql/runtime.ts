@@ -1,0 +1,91 @@
+/**
+ * What a compiled query holds at run time: rows, plans, and the per-request state (now, deadline, catalog) they read.
+ *
+ * A compiled query is cached and reused across requests. Its closures read the request's state from one `Runtime`
+ * object that `executeQuery` fills before each run; runs are synchronous, so they never overlap.
+ */
+import type { Catalog } from '../catalog';
+import type { Column, Database, Value } from '../model';
+import { KustoEmulatorError } from '../errors';
+import { parseTimespanText } from './literals';
+
+/** One row: values in the relation's column order. */
+export type Row = Value[];
+
+/** A compiled scalar expression, evaluated against one input row. */
+export type ScalarPlan = (row: Row) => Value;
+
+/** A compiled tabular expression: its schema (known at compile time) and how to produce its rows. */
+export interface TabularPlan {
+  /** Output columns. */
+  readonly columns: Column[];
+  /** Produces the rows; the arrays may be shared with the input and must be treated as read-only. */
+  run(): Row[];
+}
+
+/** Rows checked between two deadline checks in row loops. */
+export const DEADLINE_CHECK_INTERVAL = 4096;
+
+/** Default `servertimeout` of Kusto queries: 4 minutes. */
+export const DEFAULT_SERVER_TIMEOUT_MS = 4 * 60 * 1000;
+
+/** Per-request state shared by the closures of one compiled query. */
+export class Runtime {
+  /** The request's now(), in ticks. */
+  now = 0n;
+  /** Wall-clock deadline (Date.now() milliseconds). */
+  deadline = Infinity;
+  /** Incremented per run: memoized values (tabular lets, toscalar) are valid for one run only. */
+  runId = 0;
+  /** All databases. */
+  catalog!: Catalog;
+  /** The database in scope. */
+  database!: Database;
+  private counter = 0;
+
+  /** Counts `n` processed rows and throws once the deadline has passed (checked every few thousand rows). */
+  tick(n = 1): void {
+    this.counter += n;
+    if (this.counter >= DEADLINE_CHECK_INTERVAL) {
+      this.counter = 0;
+      this.checkDeadline();
+    }
+  }
+
+  /** Throws the query-expired error when the deadline has passed. */
+  checkDeadline(): void {
+    if (Date.now() > this.deadline) throw queryExpired();
+  }
+}
+
+/**
+ * The error Kusto reports when a query runs past its `servertimeout`: "Query execution has resulted in error
+ * (0x80DA0006): Query is expired." — a failure of the query's execution (HTTP 500 family, not the gateway's 504),
+ * which retrying with a longer timeout can cure, hence not permanent.
+ */
+export function queryExpired(): KustoEmulatorError {
+  return new KustoEmulatorError('Query execution has resulted in error (0x80DA0006): Query is expired.', {
+    status: 500,
+    code: 'Query_Expired',
+    kustoType: 'Kusto.DataNode.Exceptions.QueryExpiredException',
+    permanent: false,
+  });
+}
+
+/**
+ * The query's time budget in milliseconds from request options: `servertimeout` as a timespan text
+ * (`00:00:10`, `00:04:00.500`, `10s`) or a number of milliseconds; `norequesttimeout` lifts the limit.
+ */
+export function serverTimeoutMs(options: Record<string, unknown>): number {
+  if (options.norequesttimeout === true || options.norequesttimeout === 'true') return Infinity;
+  const raw = options.servertimeout;
+  if (raw === undefined || raw === null || raw === '') return DEFAULT_SERVER_TIMEOUT_MS;
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) return raw;
+  if (typeof raw === 'string') {
+    const ticks = parseTimespanText(raw);
+    if (ticks !== undefined && ticks > 0n) return Number(ticks) / 10_000;
+  }
+  throw new KustoEmulatorError(
+    `The request property 'servertimeout' has an invalid value: ${JSON.stringify(raw)} (expected a timespan such as '00:04:00').`,
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The summarize operator: groups rows by the by-expressions (nulls form a group of their own) and computes the
+ * aggregates per group. Output: the by-columns, then the aggregates, named as Kusto names them (from the analysis).
+ * Without by-expressions the result has exactly one row, even over no input.
+ */
+import type { KustoScalarType, Value } from '../model';
+import { notSupported } from '../errors';
+import { elements, kindOf, textOf, type KNode } from './language';
+import type { Row, ScalarPlan, TabularPlan } from './runtime';
+import type { Scope } from './scope';
+import { clip, type Compiler } from './compiler';
+import { compositeKey, named } from './operators';
+import { hashKey } from './scalarApi';
+import { aggregateWidth, compileAggregate, isAggregateCall, type Aggregate, type AggregateState } from './aggregates';
+
+/** One summarize output expression: the aggregates it uses and how its columns follow from their results. */
+interface OutputExpression {
+  aggregates: Aggregate[];
+  finalize(results: Value[][]): Value[];
+}
+
+/** Aggregate calls inside an expression (not looking inside aggregate calls). */
+function aggregateCalls(c: Compiler, node: KNode, out: KNode[] = []): KNode[] {
+  if (isAggregateCall(c, node)) {
+    out.push(node);
+    return out;
+  }
+  for (let i = 0; i < node.ChildCount; i++) {
+    const child = node.GetChild(i);
+    if (child && !child.IsToken) aggregateCalls(c, child, out);
+  }
+  return out;
+}
+
+/** Compiles `input | summarize aggregates by keys`. */
+export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const columns = c.columns(op);
+  const byClause = op.ByClause;
+  if (byClause?.BinClause) throw notSupported("summarize's 'bin=' clause");
+  const keyExprs = byClause ? elements(byClause.Expressions).map(named) : [];
+  const keyPlans = keyExprs.map((k) => c.scalar(k.expr, input.columns, scope));
+  const keyTypes: KustoScalarType[] = keyExprs.map((_, i) => columns[i]?.type ?? 'dynamic');
+  const keyColumns = new Set<string>();
+  for (const k of keyExprs) {
+    if (kindOf(k.expr) === 'NameReference' && c.symbolKind(k.expr.ReferencedSymbol) === 'Column') {
+      keyColumns.add(k.expr.SimpleName as string);
+    }
+  }
+  let offset = keyExprs.length;
+  const outputs: OutputExpression[] = [];
+  for (const e of elements(op.Aggregates)) {
+    const { expr } = named(e);
+    if (isAggregateCall(c, expr)) {
+      const width = aggregateWidth(c, expr, { input: input.columns, keyColumns });
+      const output = columns.slice(offset, offset + width);
+      offset += width;
+      const aggregate = compileAggregate(c, expr, { input: input.columns, keyColumns, output }, scope);
+      outputs.push({ aggregates: [aggregate], finalize: (results) => results[0] });
+      continue;
+    }
+    const calls = aggregateCalls(c, expr);
+    if (calls.length === 0) throw notSupported(`The summarize expression '${clip(textOf(expr))}' (no aggregation)`);
+    const aggregates = calls.map((call, k) => {
+      const type = c.scalarTypeOf(call, `'${clip(textOf(call))}'`);
+      const aggregate = compileAggregate(
+        c,
+        call,
+        { input: input.columns, keyColumns, output: [{ name: `agg${k}`, type }] },
+        scope,
+      );
+      if (aggregate.width !== 1) throw notSupported(`'${clip(textOf(call))}' inside an expression`);
+      c.overrides.set(call, (row) => row[k]);
+      return aggregate;
+    });
+    const outer: ScalarPlan = c.scalar(expr, [], scope);
+    for (const call of calls) c.overrides.delete(call);
+    offset += 1;
+    outputs.push({ aggregates, finalize: (results) => [outer(results.map((r) => r[0]))] });
+  }
+  if (offset !== columns.length) throw notSupported(`'summarize ${clip(textOf(op))}' (unexpected result columns)`);
+  const allAggregates = outputs.flatMap((o) => o.aggregates);
+  const rt = c.runtime;
+  const single = keyPlans.length === 1 ? keyPlans[0] : undefined;
+
+  const finish = (keys: Value[], states: AggregateState[]): Row => {
+    const row: Row = [...keys];
+    let s = 0;
+    for (const o of outputs) {
+      const results = o.aggregates.map(() => states[s++].result());
+      row.push(...o.finalize(results));
+    }
+    return row;
+  };
+
+  return {
+    columns,
+    run: () => {
+      const rows = input.run();
+      const create = (): AggregateState[] => allAggregates.map((a) => a.create());
+      if (keyPlans.length === 0) {
+        const states = create();
+        for (let i = 0; i < rows.length; i++) {
+          for (const st of states) st.add(rows[i]);
+          if ((i & 4095) === 4095) rt.tick(4096);
+        }
+        return [finish([], states)];
+      }
+      const groups = new Map<unknown, { keys: Value[]; states: AggregateState[] }>();
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        const keys = single ? [single(row)] : keyPlans.map((p) => p(row));
+        const k = single ? hashKey(keyTypes[0], keys[0]) : compositeKey(keyTypes, keys);
+        let g = groups.get(k);
+        if (!g) {
+          g = { keys, states: create() };
+          groups.set(k, g);
+        }
+        for (const st of g.states) st.add(row);
+        if ((i & 4095) === 4095) rt.tick(4096);
+      }
+      const out: Row[] = [];
+      for (const g of groups.values()) out.push(finish(g.keys, g.states));
+      return out;
+    },
+  };
+}
