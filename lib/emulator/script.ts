@@ -51,6 +51,11 @@ export function splitScript(script: string): ScriptBlock[] {
   let current: string[] = [];
   let start = 1;
   const flush = (): void => {
+    // Leading comment lines belong to no command: the block starts at its first line of text.
+    while (current.length > 0 && (current[0].trim() === '' || current[0].trim().startsWith('//'))) {
+      current.shift();
+      start++;
+    }
     const text = current.join('\n').trim();
     if (text !== '' && !isCommentOnly(text)) blocks.push({ line: start, text });
     current = [];
