@@ -1,0 +1,33 @@
+/**
+ * Kusto scalar functions and operators for the emulator's KQL engine.
+ *
+ * CONTRACT (owned by the scalars part; used by the KQL engine): the engine resolves types with
+ * Kusto.Language and calls `scalarFunctions.get(name)` / `binaryOperator(...)` once per call site, then the
+ * returned closures per row. Values are in model.ts's in-memory forms.
+ */
+import { conditionalFunctions } from './conditional';
+import { conversionFunctions } from './conversion';
+import { datetimeFunctions } from './datetime';
+import { dynamicFunctions } from './dynamic';
+import { mathFunctions } from './math';
+import { stringFunctions } from './string';
+import type { ScalarFunctionImpl } from './types';
+
+export type { ScalarContext, ScalarFunctionImpl } from './types';
+export { argBool, argDynamic, argInt, argLong, argNumber, argString, asResult, convertValue } from './conversion';
+export { formatDatetimeWith, formatTimespanWith } from './datetime';
+export { dynamicIndex } from './dynamic';
+export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './operators';
+export { kustoRegex, translateRegex } from './regex';
+
+/** Every scalar function by lower-case Kusto name, aliases included (iif / iff, todouble / toreal, pack / bag_pack, …). */
+export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
+  Object.entries({
+    ...conversionFunctions,
+    ...stringFunctions,
+    ...datetimeFunctions,
+    ...mathFunctions,
+    ...conditionalFunctions,
+    ...dynamicFunctions,
+  }),
+);
