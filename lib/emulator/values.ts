@@ -818,8 +818,10 @@ function textTo(type: KustoScalarType, text: string): Value | undefined {
  * as is (no quotes to strip). Throws a {@link KustoEmulatorError} naming the type and value otherwise.
  */
 export function parseParameterValue(type: KustoScalarType, text: string): Value {
-  if (type === 'string') return text;
-  const t = text.trim();
+  // Clients may send JSON numbers or bools (the JS client's setParameter takes any value): read their text.
+  const raw = typeof text === 'string' ? text : String(text as unknown);
+  if (type === 'string') return raw;
+  const t = raw.trim();
   const typed = /^([A-Za-z]\w*)\s*\(([\s\S]*)\)$/.exec(t);
   let value: Value | undefined;
   if (typed && scalarTypeFromName(typed[1]) === type) {
@@ -833,7 +835,7 @@ export function parseParameterValue(type: KustoScalarType, text: string): Value 
     value = textTo(type, t);
   }
   if (value === undefined) {
-    throw new KustoEmulatorError(`Query parameter value '${describe(text)}' is not a valid ${type} literal.`);
+    throw new KustoEmulatorError(`Query parameter value '${describe(raw)}' is not a valid ${type} literal.`);
   }
   return value;
 }

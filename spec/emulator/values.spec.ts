@@ -316,6 +316,8 @@ describe('emulator values', () => {
       expect(parseParameterValue('datetime', '2020-01-01T00:00:00Z')).to.equal(dt('2020-01-01'));
       expect(parseParameterValue('dynamic', '{"a":1}')).to.deep.equal({ a: 1 });
       expect(parseParameterValue('bool', 'False')).to.equal(false);
+      // The JS client's setParameter() sends numbers as JSON numbers.
+      expect(parseParameterValue('long', 200000000 as unknown as string)).to.equal(200_000_000n);
     });
 
     it('takes a string parameter as is', () => {

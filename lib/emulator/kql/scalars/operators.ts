@@ -76,8 +76,9 @@ function stringOperator(op: string, left: KustoScalarType, right: KustoScalarTyp
 /** The type two operands are compared in: the shared type, the non-dynamic / non-string side, or a number type. */
 function comparisonType(left: KustoScalarType, right: KustoScalarType): KustoScalarType {
   if (left === right) return left;
-  if (left === 'dynamic') return right;
-  if (right === 'dynamic') return left;
+  // A number inside a dynamic may have a fraction: compare it as real, not truncated to the other side's long.
+  if (left === 'dynamic') return NUMERIC.has(right) ? 'real' : right;
+  if (right === 'dynamic') return NUMERIC.has(left) ? 'real' : left;
   if (NUMERIC.has(left) && NUMERIC.has(right)) {
     return left === 'real' || right === 'real' || left === 'decimal' || right === 'decimal' ? 'real' : 'long';
   }

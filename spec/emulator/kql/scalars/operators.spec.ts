@@ -110,6 +110,8 @@ describe('emulator scalar operators', () => {
       expect(apply('==', 'long', 'real', 'bool', 1n, 1.0)).to.equal(true);
       expect(apply('<', 'int', 'long', 'bool', 1, 2n)).to.equal(true);
       expect(apply('==', 'dynamic', 'long', 'bool', 1, 1n)).to.equal(true);
+      expect(apply('==', 'dynamic', 'long', 'bool', 1.5, 1n)).to.equal(false);
+      expect(apply('>', 'dynamic', 'long', 'bool', 1.5, 1n)).to.equal(true);
       expect(apply('==', 'dynamic', 'string', 'bool', 'a', 'a')).to.equal(true);
       expect(apply('>=', 'datetime', 'datetime', 'bool', dt('2020-01-02'), dt('2020-01-01'))).to.equal(true);
     });
