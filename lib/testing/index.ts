@@ -17,7 +17,9 @@
  *
  * @packageDocumentation
  */
+import type { KustoInputBinding, KustoOutputBinding } from '../binding';
 import { expandRoute, parseRouteTemplate } from '../binding/routes';
+import type { KustoEngine, TriggerData } from '../engine';
 import {
   FunctionsWorker,
   fromRpcData,
@@ -26,6 +28,7 @@ import {
   toRpcHttpRequest,
   type FunctionMetadata,
   type RegisteredFunction,
+  type RpcBindingInfo,
   type RpcTypedData,
   type WorkerLogEntry,
 } from '../worker';
@@ -112,15 +115,57 @@ function inputData(metadata: FunctionMetadata, triggerName: string, trigger: Rpc
   return data;
 }
 
+// The Kusto bindings of a function, as the binding objects the host's extension reads.
+function kustoBindings(metadata: FunctionMetadata, direction: 'in' | 'out'): [string, Record<string, unknown>][] {
+  const out: [string, Record<string, unknown>][] = [];
+  for (const [name, binding] of Object.entries(metadata.bindings) as [string, RpcBindingInfo][]) {
+    if (binding.type !== 'kusto' || binding.direction !== direction) continue;
+    const { direction: _direction, properties: _properties, ...rest } = binding;
+    out.push([name, { ...rest, name }]);
+  }
+  return out;
+}
+
+function jsonBody(body: HttpInvocation['body']): unknown {
+  if (body === undefined || body instanceof Uint8Array) return undefined;
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function failedHttp(error: unknown): HttpInvocationResult {
+  const body = Buffer.alloc(0);
+  return {
+    invocationId: '',
+    outputs: {},
+    error: error instanceof Error ? error : new Error(String(error)),
+    logs: [],
+    status: 500,
+    headers: {},
+    body,
+    text: () => '',
+    json: () => undefined,
+  };
+}
+
 /** Invokes functions of one registry (all registered functions, or a captured set). */
 export class FunctionsHarness {
   /** The worker stand-in that captured the registrations. */
   readonly worker: FunctionsWorker;
   readonly #lookup: (name: string) => RegisteredFunction | undefined;
+  readonly #engine: KustoEngine | undefined;
 
-  private constructor(worker: FunctionsWorker, lookup: (name: string) => RegisteredFunction | undefined) {
+  private constructor(
+    worker: FunctionsWorker,
+    lookup: (name: string) => RegisteredFunction | undefined,
+    engine?: KustoEngine,
+  ) {
     this.worker = worker;
     this.#lookup = lookup;
+    this.#engine = engine;
   }
 
   /**
@@ -135,7 +180,34 @@ export class FunctionsHarness {
   /** Runs `register` and returns a harness over exactly the functions it registered. */
   capture(register: () => void): FunctionsHarness {
     const captured = this.worker.capture(register);
-    return new FunctionsHarness(this.worker, (name) => captured.get(name));
+    return new FunctionsHarness(this.worker, (name) => captured.get(name), this.#engine);
+  }
+
+  /**
+   * A harness over the same functions that plays the Functions host's Kusto extension with `engine`: Kusto inputs
+   * are queried before each invocation (unless given in `inputs`) and Kusto outputs ingested after it; a failed
+   * binding fails the invocation, as in Azure.
+   */
+  withEngine(engine: KustoEngine): FunctionsHarness {
+    return new FunctionsHarness(this.worker, this.#lookup, engine);
+  }
+
+  async #runInputs(metadata: FunctionMetadata, trigger: TriggerData, given: InputValues = {}): Promise<InputValues> {
+    if (!this.#engine) return given;
+    const inputs: InputValues = { ...given };
+    for (const [name, binding] of kustoBindings(metadata, 'in')) {
+      if (!(name in inputs))
+        inputs[name] = await this.#engine.runInput(binding as unknown as KustoInputBinding, trigger);
+    }
+    return inputs;
+  }
+
+  async #runOutputs(metadata: FunctionMetadata, trigger: TriggerData, outputs: Record<string, unknown>): Promise<void> {
+    if (!this.#engine) return;
+    for (const [name, binding] of kustoBindings(metadata, 'out')) {
+      if (outputs[name] !== undefined)
+        await this.#engine.runOutput(binding as unknown as KustoOutputBinding, outputs[name], trigger);
+    }
   }
 
   /** Names of the functions this harness can invoke (for a captured harness; all registered otherwise). */
@@ -199,12 +271,21 @@ export class FunctionsHarness {
     const triggerName = triggerBindingName(fn.metadata);
     const triggerMetadata: Record<string, RpcTypedData> = {};
     for (const [k, v] of Object.entries(request.triggerMetadata ?? {})) triggerMetadata[k] = toRpcData(v);
+    const triggerData: TriggerData = { functionName: name, body: request.trigger, metadata: request.triggerMetadata };
+    const inputs = await this.#runInputs(fn.metadata, triggerData, request.inputs);
     const result = await this.worker.invoke(fn, {
-      inputData: inputData(fn.metadata, triggerName, toRpcData(request.trigger), request.inputs),
+      inputData: inputData(fn.metadata, triggerName, toRpcData(request.trigger), inputs),
       triggerMetadata,
     });
     const outputs = result.response ? outputsOf(result.response) : {};
     const returnValue = result.response?.returnValue ? fromRpcData(result.response.returnValue) : undefined;
+    if (!result.error) {
+      try {
+        await this.#runOutputs(fn.metadata, triggerData, outputs);
+      } catch (error) {
+        result.error = error instanceof Error ? error : new Error(String(error));
+      }
+    }
     delete outputs.$return;
     return { invocationId: result.invocationId, outputs, returnValue, error: result.error, logs: result.logs };
   }
