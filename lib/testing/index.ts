@@ -243,11 +243,31 @@ export class FunctionsHarness {
       params,
       body: request.body,
     });
+    const triggerData: TriggerData = {
+      functionName: name,
+      params,
+      query: Object.fromEntries(url.searchParams),
+      headers: request.headers,
+      body: jsonBody(request.body),
+    };
+    let inputs: InputValues;
+    try {
+      inputs = await this.#runInputs(fn.metadata, triggerData, request.inputs);
+    } catch (error) {
+      return failedHttp(error);
+    }
     const result = await this.worker.invoke(fn, {
-      inputData: inputData(fn.metadata, triggerName, http, request.inputs),
+      inputData: inputData(fn.metadata, triggerName, http, inputs),
       triggerMetadata: { ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { string: v }])) },
     });
     const outputs = result.response ? outputsOf(result.response) : {};
+    if (!result.error) {
+      try {
+        await this.#runOutputs(fn.metadata, triggerData, outputs);
+      } catch (error) {
+        result.error = error instanceof Error ? error : new Error(String(error));
+      }
+    }
     const response = outputs.$return as { status: number; headers: Record<string, string>; body: Buffer } | undefined;
     delete outputs.$return;
     const status = result.error ? 500 : (response?.status ?? 204);
