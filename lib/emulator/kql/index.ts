@@ -15,7 +15,7 @@ import { Compiler, type CompiledQuery } from './compiler';
 import { diagnosticsError } from './diagnostics';
 import { LruCache } from './planCache';
 import { serverTimeoutMs } from './runtime';
-import { parseParameterValue } from './valuesFallback';
+import { parseParameterValue } from '../values';
 
 /** One query to run. */
 export interface QueryRequest {
@@ -86,7 +86,7 @@ function bindParameters(compiled: CompiledQuery, request: QueryRequest): void {
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       throw new KustoEmulatorError(
-        `The query parameter '${p.name}' is declared as ${p.type}, but its value '${String(text)}' is not a valid ${p.type}: ${reason}`,
+        `The value of the query parameter '${p.name}' (declared ${p.type}) is invalid: ${reason}`,
       );
     }
   }

@@ -10,7 +10,7 @@ import type { Row, TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, type Compiler } from './compiler';
 import { assemble, named, operatorParameters } from './operators';
-import { parseDatetimeText, parseTimespanText } from './literals';
+import { parseDatetime, parseTimespan } from '../values';
 
 /** Casts one dynamic element to `type` without parsing numbers from strings; null when it does not conform. */
 export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {
@@ -30,9 +30,9 @@ export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {
     case 'decimal':
       return typeof v === 'number' ? v : null;
     case 'datetime':
-      return typeof v === 'string' ? (parseDatetimeText(v) ?? null) : null;
+      return typeof v === 'string' ? parseDatetime(v) : null;
     case 'timespan':
-      return typeof v === 'string' ? (parseTimespanText(v) ?? null) : null;
+      return typeof v === 'string' ? parseTimespan(v) : null;
     case 'guid':
       return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
         ? v.toLowerCase()

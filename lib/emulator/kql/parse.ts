@@ -13,7 +13,8 @@ import type { Scope } from './scope';
 import { clip, type Compiler } from './compiler';
 import { assemble, operatorParameters } from './operators';
 import { convertValue } from './scalarApi';
-import { literalValue, parseDatetimeText, parseTimespanText } from './literals';
+import { literalValue } from './literals';
+import { fromText } from '../values';
 
 /** The regular expression a typed column matches. */
 const TYPE_PATTERNS: Partial<Record<KustoScalarType, string>> = {
@@ -30,33 +31,12 @@ function escapeRegex(s: string): string {
 
 /** Converts captured text to a column type; undefined when it does not convert. */
 export function convertText(text: string, type: KustoScalarType): Value | undefined {
-  const t = text.trim();
-  switch (type) {
-    case 'string':
-      return text;
-    case 'long':
-      return /^[+-]?\d+$/.test(t) ? BigInt.asIntN(64, BigInt(t)) : undefined;
-    case 'int':
-      return /^[+-]?\d+$/.test(t) && Math.abs(Number(t)) <= 2147483647 ? Number(t) : undefined;
-    case 'real':
-    case 'decimal': {
-      const n = Number(t);
-      return t !== '' && !Number.isNaN(n) ? n : undefined;
-    }
-    case 'bool':
-      return /^true$/i.test(t) ? true : /^false$/i.test(t) ? false : undefined;
-    case 'datetime':
-      return parseDatetimeText(t);
-    case 'timespan':
-      return parseTimespanText(t);
-    case 'guid':
-      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : undefined;
-    case 'dynamic':
-      try {
-        return JSON.parse(t) as Value;
-      } catch {
-        return t;
-      }
+  if (type === 'string') return text;
+  if (text.trim() === '') return undefined;
+  try {
+    return fromText(type, text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Catalog } from '../catalog';
 import type { Column, Database, Value } from '../model';
 import { KustoEmulatorError } from '../errors';
-import { parseTimespanText } from './literals';
+import { parseTimespan } from '../values';
 
 /** One row: values in the relation's column order. */
 export type Row = Value[];
@@ -82,8 +82,8 @@ export function serverTimeoutMs(options: Record<string, unknown>): number {
   if (raw === undefined || raw === null || raw === '') return DEFAULT_SERVER_TIMEOUT_MS;
   if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) return raw;
   if (typeof raw === 'string') {
-    const ticks = parseTimespanText(raw);
-    if (ticks !== undefined && ticks > 0n) return Number(ticks) / 10_000;
+    const ticks = parseTimespan(raw);
+    if (ticks !== null && ticks > 0n) return Number(ticks) / 10_000;
   }
   throw new KustoEmulatorError(
     `The request property 'servertimeout' has an invalid value: ${JSON.stringify(raw)} (expected a timespan such as '00:04:00').`,

@@ -10,7 +10,7 @@ import { literalValue } from './literals';
 import type { ScalarPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, functionName, type Compiler } from './compiler';
-import { binaryOperator, convertValue, hashKey, scalarFunctions } from './scalarApi';
+import { binaryOperator, convertValue, hashKey, scalarFunctions, unaryOperator } from './scalarApi';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
 const REGISTRY_OPERATORS: Record<string, string> = {
@@ -186,19 +186,11 @@ function compileLogical(c: Compiler, node: KNode, isAnd: boolean, columns: Colum
 }
 
 function compileNegate(c: Compiler, node: KNode, columns: Column[], scope: Scope): ScalarPlan {
-  const inner = compileScalarExpression(c, node.Expression as KNode, columns, scope);
-  const type = typeOf(c, node.Expression as KNode);
-  if (type === 'long' || type === 'timespan')
-    return (row) => {
-      const v = inner(row);
-      return v === null ? null : BigInt.asIntN(64, -(v as bigint));
-    };
-  if (NUMERIC.has(type))
-    return (row) => {
-      const v = inner(row);
-      return v === null ? null : type === 'int' ? -(v as number) | 0 : -(v as number);
-    };
-  throw notSupported(`Unary minus on a value of type ${type}`);
+  const operand = node.Expression as KNode;
+  const inner = compileScalarExpression(c, operand, columns, scope);
+  const negate = unaryOperator('-', typeOf(c, operand), typeOf(c, node));
+  if (constants.has(inner)) return constant(negate(constants.get(inner) as Value));
+  return (row) => negate(inner(row));
 }
 
 /** One value an `in` list contributes, with its type. */

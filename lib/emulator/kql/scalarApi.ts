@@ -1,6 +1,6 @@
 /**
  * The scalar functions and operators the engine calls (lib/emulator/kql/scalars), re-exported from one place so the
- * engine's modules do not depend on where they live.
+ * engine's modules name only what they use.
  */
 export {
   binaryOperator,
@@ -8,7 +8,8 @@ export {
   convertValue,
   hashKey,
   scalarFunctions,
+  unaryOperator,
   valuesEqual,
   type ScalarContext,
   type ScalarFunctionImpl,
-} from './scalarFallback';
+} from './scalars';
