@@ -14,8 +14,6 @@ export interface RequestProperties {
   options: Record<string, unknown>;
   /** Result truncation limits. */
   limits: ResultLimits;
-  /** `servertimeout` in milliseconds, when given. */
-  timeoutMs?: number;
   /** The request's now() in ticks (`query_now` when given). */
   now: bigint;
 }
@@ -31,32 +29,14 @@ function optionBoolean(name: string, value: unknown): boolean {
 }
 
 function optionCount(name: string, value: unknown): number {
-  const n =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw syntaxError(`Request option '${name}' must be a non-negative integer, not ${JSON.stringify(value)}.`);
-  return n;
-}
-
-/** A timespan option (`00:04:00`, `1.00:00:00`, `00:00:30.500`, `30s`, `5m`) in milliseconds. */
-export function parseTimespanMs(name: string, value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string') {
-    const clock = /^\s*(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*$/.exec(value);
-    if (clock) {
-      const [, d, h, m, s, f] = clock;
-      return (
-        (Number(d ?? 0) * 24 * 3600 + Number(h) * 3600 + Number(m) * 60 + Number(s)) * 1000 +
-        Number(`0.${f ?? '0'}`) * 1000
-      );
-    }
-    const literal = /^\s*(\d+(?:\.\d+)?)\s*(d|h|m|s|ms)\s*$/i.exec(value);
-    if (literal) {
-      const unit: Record<string, number> = { d: 864e5, h: 36e5, m: 6e4, s: 1e3, ms: 1 };
-      return Number(literal[1]) * unit[literal[2].toLowerCase()];
-    }
+  let n = NaN;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'bigint') n = Number(value);
+  else if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw syntaxError(`Request option '${name}' must be a non-negative integer, not ${String(value)}.`);
   }
-  throw syntaxError(`Request option '${name}' must be a timespan such as '00:04:00', not ${JSON.stringify(value)}.`);
+  return n;
 }
 
 function parameterText(name: string, value: unknown): string {
@@ -64,6 +44,24 @@ function parameterText(name: string, value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null) throw syntaxError(`Query parameter '${name}' is null: send its value as text.`);
   return JSON.stringify(value);
+}
+
+/**
+ * Applies the truncation options (`notruncation`, `truncationmaxrecords`, `truncationmaxsize`) that `option`
+ * finds — request options, or a query's `set` statements — to `limits`.
+ */
+export function applyLimitOptions(limits: ResultLimits, option: (name: string) => unknown): ResultLimits {
+  const result = { ...limits };
+  const noTruncation = option('notruncation');
+  if (noTruncation !== undefined && optionBoolean('notruncation', noTruncation)) {
+    result.maxRecords = undefined;
+    result.maxBytes = undefined;
+  }
+  const maxRecords = option('truncationmaxrecords');
+  if (maxRecords !== undefined) result.maxRecords = optionCount('truncationmaxrecords', maxRecords);
+  const maxSize = option('truncationmaxsize');
+  if (maxSize !== undefined) result.maxBytes = optionCount('truncationmaxsize', maxSize);
+  return result;
 }
 
 /** Reads a request's `properties` (an object, or the JSON text some clients send). */
@@ -87,19 +85,7 @@ export function readRequestProperties(raw: unknown): RequestProperties {
     const key = Object.keys(options).find((k) => k.toLowerCase() === name);
     return key === undefined ? undefined : options[key];
   };
-  const limits: ResultLimits = { ...DEFAULT_RESULT_LIMITS };
-  const noTruncation = option('notruncation');
-  if (noTruncation !== undefined && optionBoolean('notruncation', noTruncation)) {
-    limits.maxRecords = undefined;
-    limits.maxBytes = undefined;
-  }
-  const maxRecords = option('truncationmaxrecords');
-  if (maxRecords !== undefined) limits.maxRecords = optionCount('truncationmaxrecords', maxRecords);
-  const maxSize = option('truncationmaxsize');
-  if (maxSize !== undefined) limits.maxBytes = optionCount('truncationmaxsize', maxSize);
-
-  const timeout = option('servertimeout');
-  const timeoutMs = timeout === undefined ? undefined : parseTimespanMs('servertimeout', timeout);
+  const limits = applyLimitOptions({ ...DEFAULT_RESULT_LIMITS }, option);
 
   let now = nowTicks();
   const queryNow = option('query_now');
@@ -109,5 +95,5 @@ export function readRequestProperties(raw: unknown): RequestProperties {
       throw syntaxError(`Request option 'query_now' must be a datetime, not ${JSON.stringify(queryNow)}.`);
     now = BigInt(ms) * TICKS_PER_MS;
   }
-  return { parameters, options, limits, timeoutMs, now };
+  return { parameters, options, limits, now };
 }

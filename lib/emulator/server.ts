@@ -21,7 +21,8 @@ import { ingestData, resolveMapping } from './ingest/ingestData';
 import { parseFormat } from './ingest/formats';
 import { executeQuery } from './kql';
 import { errorResponse, managementResponse, queryResponseV1, queryResponseV2, type RequestIdentity } from './protocol';
-import { readRequestProperties } from './requestProperties';
+import { applyLimitOptions, readRequestProperties } from './requestProperties';
+import type { Value } from './model';
 import { resultTable } from './commands/context';
 
 const gunzip = promisify(zlib.gunzip);
@@ -304,6 +305,7 @@ export class EmulatorServer {
     const properties = readRequestProperties(request.properties);
     const database = this.options.catalog.require(request.db);
     const started = performance.now();
+    const setOptions: Record<string, Value> = {};
     const results = executeQuery({
       catalog: this.options.catalog,
       database,
@@ -311,20 +313,15 @@ export class EmulatorServer {
       parameters: properties.parameters,
       options: properties.options,
       now: properties.now,
+      setOptions,
     });
     const elapsedMs = performance.now() - started;
-    if (properties.timeoutMs !== undefined && elapsedMs > properties.timeoutMs) {
-      throw new KustoEmulatorError(
-        `Query execution lasted ${Math.round(elapsedMs)} ms, more than the request's servertimeout of ${Math.round(properties.timeoutMs)} ms.`,
-        {
-          status: 504,
-          code: 'Request_ExecutionTimeout',
-          kustoType: 'Kusto.Data.Exceptions.KustoRequestTimeoutException',
-          permanent: false,
-        },
-      );
-    }
-    const run = { results, limits: properties.limits, elapsedMs };
+    // `set notruncation;` and friends in the query text act like the request options of the same names.
+    const limits = applyLimitOptions(properties.limits, (name) => {
+      const key = Object.keys(setOptions).find((k) => k.toLowerCase() === name);
+      return key === undefined ? undefined : setOptions[key];
+    });
+    const run = { results, limits, elapsedMs };
     return version === 2 ? queryResponseV2(run, identity) : queryResponseV1(run, identity);
   }
 
