@@ -112,8 +112,9 @@ export function convertValue(value: Value, from: KustoScalarType, to: KustoScala
   }
 }
 
-/** An argument as a string (null → ''). */
+/** An argument as a string (null → '', also for a string-typed null the engine may hand over). */
 export function argString(value: Value, type: KustoScalarType): string {
+  if (value === null) return '';
   return type === 'string' ? (value as string) : (convertValue(value, type, 'string') as string);
 }
 

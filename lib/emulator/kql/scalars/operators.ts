@@ -269,6 +269,34 @@ function timeArithmetic(
   return undefined;
 }
 
+/**
+ * Datetime / timespan arithmetic with a dynamic operand: the dynamic side plays the role the other side and
+ * the result call for (`datetime - dynamic` giving timespan reads the dynamic as a datetime).
+ */
+function dynamicTimeArithmetic(
+  op: string,
+  left: KustoScalarType,
+  right: KustoScalarType,
+  result: KustoScalarType,
+): Binary | undefined {
+  const other = left === 'dynamic' ? right : left;
+  if ((left === 'dynamic') === (right === 'dynamic') || (other !== 'datetime' && other !== 'timespan'))
+    return undefined;
+  const role: KustoScalarType =
+    result === 'timespan' && other === 'datetime' && op === '-'
+      ? 'datetime'
+      : result === 'datetime' && other === 'timespan'
+        ? 'datetime'
+        : 'timespan';
+  const l = left === 'dynamic' ? role : left;
+  const r = right === 'dynamic' ? role : right;
+  const inner = timeArithmetic(op, l, r, result);
+  if (inner === undefined) return undefined;
+  const cl = converter(left, l);
+  const cr = converter(right, r);
+  return (a, b) => inner(cl(a), cr(b));
+}
+
 function numericArithmetic(
   op: string,
   left: KustoScalarType,
@@ -369,7 +397,10 @@ export function binaryOperator(
     case '*':
     case '/':
     case '%':
-      impl = timeArithmetic(normalized, left, right, result) ?? numericArithmetic(normalized, left, right, result);
+      impl =
+        timeArithmetic(normalized, left, right, result) ??
+        dynamicTimeArithmetic(normalized, left, right, result) ??
+        numericArithmetic(normalized, left, right, result);
       break;
     default:
       impl = stringOperator(normalized.toLowerCase(), left, right);

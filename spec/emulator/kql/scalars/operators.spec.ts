@@ -83,6 +83,12 @@ describe('emulator scalar operators', () => {
       );
     });
 
+    it('reads a dynamic operand as the datetime or timespan the other side calls for', () => {
+      expect(apply('+', 'timespan', 'dynamic', 'timespan', TICKS_PER_HOUR, '01:00:00')).to.equal(2n * TICKS_PER_HOUR);
+      expect(apply('-', 'datetime', 'dynamic', 'timespan', dt('2020-01-02'), '2020-01-01')).to.equal(TICKS_PER_DAY);
+      expect(apply('+', 'dynamic', 'timespan', 'datetime', '2020-01-01', TICKS_PER_DAY)).to.equal(dt('2020-01-02'));
+    });
+
     it('gives null for a datetime pushed out of range', () => {
       expect(apply('-', 'datetime', 'timespan', 'datetime', dt('0001-01-01'), 1n)).to.equal(null);
     });
@@ -176,6 +182,11 @@ describe('emulator scalar operators', () => {
       expect(str('has', text, 'ad67d136-c1db')).to.equal(true);
       expect(str('has', text, 'd136')).to.equal(false);
       expect(hasTerm('Größe klein', 'größe', false)).to.equal(true);
+    });
+
+    it('reads a null string operand as the empty string', () => {
+      expect(apply('contains', 'string', 'string', 'bool', null, 'a')).to.equal(false);
+      expect(apply('!has', 'string', 'string', 'bool', null, 'a')).to.equal(true);
     });
 
     it('converts non-string operands to strings', () => {
