@@ -210,6 +210,15 @@ describe('emulator queries', () => {
       await mgmt('.drop table Cheap');
     });
 
+    it('pipes a .show command’s result into a query', async () => {
+      const rows = rowsOf(
+        await fixture.client.executeMgmt('db', '.show tables | where TableName startswith "Prod" | project TableName'),
+      );
+      expect(rows).to.deep.equal([{ TableName: 'Products' }]);
+      const count = rowsOf(await fixture.client.executeMgmt('db', '.show databases | count'));
+      expect(count).to.deep.equal([{ Count: 1 }]);
+    });
+
     it('lets stored functions be called from queries', async () => {
       await fixture.client.executeMgmt(
         'db',

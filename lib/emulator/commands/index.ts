@@ -6,6 +6,7 @@ import { notSupported, syntaxError } from '../errors';
 import type { ResultTable } from '../kql';
 import type { Table } from '../model';
 import { CommandReader } from './commandReader';
+import { queryCommandResult, topLevelPipe } from './commandResultQuery';
 import { type CommandContext, contextDatabase } from './context';
 import { ingestFromQuery, ingestInline } from './dataCommands';
 import {
@@ -123,6 +124,11 @@ export function executeCommand(context: CommandContext, text: string): ResultTab
     );
   }
   const verb = first.value.slice(1).toLowerCase();
+  if (verb === 'show') {
+    const pipe = topLevelPipe(text);
+    if (pipe >= 0)
+      return queryCommandResult(context, executeCommand(context, text.slice(0, pipe)), text.slice(pipe + 1));
+  }
   const run = (nested: string): ResultTable => executeCommand(context, nested);
   switch (verb) {
     case 'set':
