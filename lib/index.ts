@@ -65,6 +65,8 @@ export type {
   StorageQueueTriggerOptions,
   TimerTriggerOptions,
   TriggerSpec,
+  TriggerSpecOf,
+  GenericTriggerSpec,
 } from './binding';
 export { registerFunctions } from './register';
 export type {

@@ -28,7 +28,7 @@ export interface BindingExpression {
 export type TemplatePart = { literal: string } | { expression: BindingExpression } | { appSetting: string };
 
 const SYSTEM = new Set(['rand-guid', 'datetime', 'sys.randguid', 'sys.utcnow', 'sys.methodname']);
-const EXPRESSION = /^[A-Za-z_][A-Za-z0-9_\-.]*$/;
+const EXPRESSION = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
 
 /** Thrown for braces that do not form a binding expression. */
 export class BindingExpressionSyntaxError extends Error {
@@ -58,9 +58,15 @@ export function isExpressionText(text: string): boolean {
  */
 export function parseTemplate(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
+  let offset = 0;
   for (const piece of splitAppSettings(text)) {
-    if (typeof piece === 'string') parts.push(...parseBraces(piece));
-    else parts.push(piece);
+    if (typeof piece === 'string') {
+      parts.push(...parseBraces(piece, offset));
+      offset += piece.length;
+    } else {
+      parts.push(piece);
+      offset += piece.appSetting.length + 2;
+    }
   }
   return parts;
 }
@@ -79,14 +85,15 @@ function splitAppSettings(text: string): (string | { appSetting: string })[] {
   return out;
 }
 
-function parseBraces(text: string): TemplatePart[] {
+// `offset`: where `text` starts in the whole property, so positions in messages count from its start.
+function parseBraces(text: string, offset: number): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let i = 0;
   while (i < text.length) {
     const open = text.indexOf('{', i);
     const close = text.indexOf('}', i);
     if (close >= 0 && (open < 0 || close < open)) {
-      throw new BindingExpressionSyntaxError(`'}' at position ${close + 1} has no matching '{'`);
+      throw new BindingExpressionSyntaxError(`'}' at position ${offset + close + 1} has no matching '{'`);
     }
     if (open < 0) {
       parts.push({ literal: text.slice(i) });
@@ -94,7 +101,7 @@ function parseBraces(text: string): TemplatePart[] {
     }
     if (open > i) parts.push({ literal: text.slice(i, open) });
     const end = text.indexOf('}', open);
-    if (end < 0) throw new BindingExpressionSyntaxError(`'{' at position ${open + 1} is not closed`);
+    if (end < 0) throw new BindingExpressionSyntaxError(`'{' at position ${offset + open + 1} is not closed`);
     const inner = text.slice(open + 1, end).trim();
     if (!isExpressionText(inner)) {
       throw new BindingExpressionSyntaxError(`'{${inner}}' is not a binding expression`);

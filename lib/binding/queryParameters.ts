@@ -73,6 +73,19 @@ function tokenize(text: string): string[] {
       i++;
     } else if (c === '/' && text[i + 1] === '/') {
       while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '`' && text.startsWith('```', i)) {
+      // Multi-line string: no escapes, ends at the next ```.
+      const end = text.indexOf('```', i + 3);
+      const stop = end < 0 ? text.length : end + 3;
+      tokens.push(text.slice(i, stop));
+      i = stop;
+    } else if (c === '@' && (text[i + 1] === '"' || text[i + 1] === "'")) {
+      // Verbatim string: a backslash is itself; the quote is escaped by doubling it.
+      const quote = text[i + 1];
+      let j = i + 2;
+      while (j < text.length && !(text[j] === quote && text[j + 1] !== quote)) j += text[j] === quote ? 2 : 1;
+      tokens.push(text.slice(i, j + 1));
+      i = j + 1;
     } else if (c === '"' || c === "'") {
       const start = i++;
       while (i < text.length && text[i] !== c) i += text[i] === '\\' ? 2 : 1;

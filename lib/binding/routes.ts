@@ -29,7 +29,8 @@ export class RouteTemplateError extends Error {
 }
 
 function parseParameter(text: string, route: string): RouteParameter {
-  let body = text;
+  // Inside a parameter, {{ and }} stand for { and } (ASP.NET routing), as in regex(^\\d{{5}}$).
+  let body = text.replace(/\}\}/g, '}').replace(/\{\{/g, '{');
   let catchAll = false;
   if (body.startsWith('*')) {
     catchAll = true;
@@ -63,14 +64,27 @@ function parseParameter(text: string, route: string): RouteParameter {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new RouteTemplateError(`route '${route}' has an invalid parameter '{${text}}'`);
   }
-  return { name, constraints: pieces.slice(1), optional, catchAll, defaultValue };
+  const constraints = pieces.slice(1);
+  for (const constraint of constraints) {
+    if (!constraintCheck(constraint)) {
+      throw new RouteTemplateError(
+        `route '${route}' has an unknown constraint '${constraint}' on '{${name}}' (known: ${Object.keys(CONSTRAINTS).join(', ')})`,
+      );
+    }
+  }
+  return { name, constraints, optional, catchAll, defaultValue };
 }
 
 /** Parses a route template into segments. A leading `/` is ignored. */
 export function parseRouteTemplate(route: string): RouteSegment[] {
   const trimmed = route.replace(/^\/+/, '');
   if (trimmed === '') return [];
-  return trimmed.split('/').map((segment) => {
+  const names = new Set<string>();
+  const texts = trimmed.split('/');
+  const segments = texts.map((segment, index) => {
+    if (segment === '' && index < texts.length - 1) {
+      throw new RouteTemplateError(`route '${route}' has an empty segment ('//')`);
+    }
     const parts: RouteSegment = [];
     let i = 0;
     while (i < segment.length) {
@@ -90,11 +104,23 @@ export function parseRouteTemplate(route: string): RouteSegment[] {
         }
       }
       if (close < 0) throw new RouteTemplateError(`route '${route}' has a '{' that is not closed`);
-      parts.push(parseParameter(segment.slice(open + 1, close), route));
+      const parameter = parseParameter(segment.slice(open + 1, close), route);
+      if (names.has(parameter.name.toLowerCase())) {
+        throw new RouteTemplateError(`route '${route}' uses the parameter name '${parameter.name}' twice`);
+      }
+      names.add(parameter.name.toLowerCase());
+      parts.push(parameter);
       i = close + 1;
     }
     return parts;
   });
+  segments.forEach((segment, index) => {
+    const catchAll = segment.find((p): p is RouteParameter => typeof p !== 'string' && p.catchAll);
+    if (catchAll && (index < segments.length - 1 || segment.length > 1)) {
+      throw new RouteTemplateError(`route '${route}' has the catch-all parameter '${catchAll.name}' before its end`);
+    }
+  });
+  return segments;
 }
 
 /** The parameter names of a route template. */
@@ -107,8 +133,8 @@ export function routeParameterNames(route: string): string[] {
 }
 
 const CONSTRAINTS: Record<string, (value: string, args: string[]) => boolean> = {
-  int: (v) => /^-?\d+$/.test(v) && Math.abs(Number(v)) <= 2147483648,
-  long: (v) => /^-?\d+$/.test(v),
+  int: (v) => /^-?\d+$/.test(v) && Number(v) >= -2147483648 && Number(v) <= 2147483647,
+  long: (v) => /^-?\d+$/.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n,
   bool: (v) => /^(true|false)$/i.test(v),
   guid: (v) => /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(v),
   alpha: (v) => /^[A-Za-z]+$/.test(v),
@@ -125,16 +151,32 @@ const CONSTRAINTS: Record<string, (value: string, args: string[]) => boolean> = 
   regex: (v, [pattern]) => new RegExp(pattern, 'i').test(v),
 };
 
+// The check of one constraint such as `length(2,4)`, or undefined when the constraint is unknown.
+function constraintCheck(constraint: string): ((value: string) => boolean) | undefined {
+  const m = /^([A-Za-z]+)(?:\((.*)\))?$/s.exec(constraint);
+  const check = m ? CONSTRAINTS[m[1].toLowerCase()] : undefined;
+  if (!m || !check) return undefined;
+  const args = m[1].toLowerCase() === 'regex' ? [m[2] ?? ''] : (m[2] ?? '').split(',').map((s) => s.trim());
+  return (value) => check(value, args);
+}
+
 /** Whether a value satisfies a parameter's constraints; an unknown constraint name is an error. */
 export function satisfiesConstraints(value: string, constraints: readonly string[]): boolean {
   for (const constraint of constraints) {
-    const m = /^([A-Za-z]+)(?:\((.*)\))?$/s.exec(constraint);
-    const check = m ? CONSTRAINTS[m[1].toLowerCase()] : undefined;
-    if (!m || !check) throw new RouteTemplateError(`unknown route constraint '${constraint}'`);
-    const args = m[1].toLowerCase() === 'regex' ? [m[2] ?? ''] : (m[2] ?? '').split(',').map((s) => s.trim());
-    if (!check(value, args)) return false;
+    const check = constraintCheck(constraint);
+    if (!check) throw new RouteTemplateError(`unknown route constraint '${constraint}'`);
+    if (!check(value)) return false;
   }
   return true;
+}
+
+// A malformed %-escape stays as it is, as ASP.NET leaves it, rather than failing the request.
+function decodeSegment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function escapeRegExp(text: string): string {
@@ -157,8 +199,7 @@ export function matchRoute(segments: readonly RouteSegment[], path: string): Rec
     const catchAll = segment.find((p): p is RouteParameter => typeof p !== 'string' && p.catchAll);
     if (catchAll) {
       const rest = parts.slice(i).join('/');
-      if (rest === '' && !catchAll.optional && catchAll.defaultValue === undefined) return undefined;
-      params[catchAll.name] = decodeURIComponent(rest || (catchAll.defaultValue ?? ''));
+      params[catchAll.name] = decodeSegment(rest || (catchAll.defaultValue ?? ''));
       if (rest !== '' && !satisfiesConstraints(params[catchAll.name], catchAll.constraints)) return undefined;
       if (rest === '' && catchAll.defaultValue === undefined) delete params[catchAll.name];
       return params;
@@ -178,13 +219,13 @@ export function matchRoute(segments: readonly RouteSegment[], path: string): Rec
       .map((p) => {
         if (typeof p === 'string') return escapeRegExp(p);
         names.push(p);
-        return '(.+?)';
+        return '(.+)';
       })
       .join('');
     const m = new RegExp(`^${pattern}$`, 'i').exec(part);
     if (!m) return undefined;
     for (let j = 0; j < names.length; j++) {
-      const value = decodeURIComponent(m[j + 1]);
+      const value = decodeSegment(m[j + 1]);
       if (!satisfiesConstraints(value, names[j].constraints)) return undefined;
       params[names[j].name] = value;
     }

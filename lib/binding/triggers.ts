@@ -52,15 +52,29 @@ export interface GenericTriggerOptions extends FunctionNameOptions {
   retry?: RetryOptions;
 }
 
+/** A trigger as recorded by a trigger decorator: its kind and options. */
+export interface TriggerSpecOf<K extends string, O> {
+  /** Which trigger: the `app.*` registration used. */
+  kind: K;
+  /** The decorator's options. */
+  options: O;
+}
+
+/** A generic trigger as recorded by `@GenericTrigger`. */
+export interface GenericTriggerSpec extends TriggerSpecOf<'generic', GenericTriggerOptions> {
+  /** The trigger object of @azure/functions. */
+  trigger: FunctionTrigger;
+}
+
 /** A trigger as recorded by a trigger decorator. */
 export type TriggerSpec =
-  | { kind: 'http'; options: HttpTriggerOptions }
-  | { kind: 'timer'; options: TimerTriggerOptions }
-  | { kind: 'storageQueue'; options: StorageQueueTriggerOptions }
-  | { kind: 'serviceBusQueue'; options: ServiceBusQueueTriggerOptions }
-  | { kind: 'serviceBusTopic'; options: ServiceBusTopicTriggerOptions }
-  | { kind: 'eventHub'; options: EventHubTriggerOptions }
-  | { kind: 'generic'; trigger: FunctionTrigger; options: GenericTriggerOptions };
+  | TriggerSpecOf<'http', HttpTriggerOptions>
+  | TriggerSpecOf<'timer', TimerTriggerOptions>
+  | TriggerSpecOf<'storageQueue', StorageQueueTriggerOptions>
+  | TriggerSpecOf<'serviceBusQueue', ServiceBusQueueTriggerOptions>
+  | TriggerSpecOf<'serviceBusTopic', ServiceBusTopicTriggerOptions>
+  | TriggerSpecOf<'eventHub', EventHubTriggerOptions>
+  | GenericTriggerSpec;
 
 /** The kind of a trigger spec. */
 export type TriggerKind = TriggerSpec['kind'];

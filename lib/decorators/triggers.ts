@@ -58,6 +58,9 @@ export function HttpTrigger(options?: HttpTriggerOptions): MethodDecorator {
  */
 export function TimerTrigger(schedule: string | TimerTriggerOptions): MethodDecorator {
   const options = typeof schedule === 'string' ? { schedule } : optionsObject('@TimerTrigger', schedule, true);
+  if (typeof options.schedule !== 'string' || options.schedule.trim() === '') {
+    throw new TypeError("@TimerTrigger needs a schedule: an NCRONTAB expression such as '0 */5 * * * *'.");
+  }
   return triggerDecorator('@TimerTrigger', { kind: 'timer', options });
 }
 

@@ -82,8 +82,9 @@ function checkExpression(expr: BindingExpression, scope: ExpressionScope): strin
     case 'data': {
       if (scope.kind === 'timer') return `'{${expr.text}}' cannot be resolved: a timer trigger has no trigger data`;
       if (scope.kind !== 'http') return undefined;
-      const head = expr.key.split('.')[0];
-      if (scope.routeParams?.has(head)) return undefined;
+      // The host's binding data ignores case.
+      const head = expr.key.split('.')[0].toLowerCase();
+      if ([...(scope.routeParams ?? [])].some((p) => p.toLowerCase() === head)) return undefined;
       // Without a route parameter of that name the host looks in the JSON body, which GET/HEAD cannot carry.
       if (scope.hasBody) return undefined;
       return `'{${expr.text}}' is not a parameter of the route '${scope.route}'`;
@@ -127,7 +128,8 @@ function checkCommonOptions(
   }
   for (const key of required) {
     const value = options[key];
-    if (typeof value !== 'string' || value.trim() === '') {
+    // A value of the wrong type was reported above.
+    if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
       problems.add(`${prefix} option '${key}' is required.`);
       ok = false;
     }
@@ -334,11 +336,13 @@ function describeMethod(
     return undefined;
   }
   const { decorator: triggerDecorator, ...trigger } = record.triggers[0];
-  void triggerDecorator;
   const functionName = trigger.options.name ?? record.name;
   if (!FUNCTION_NAME.test(functionName)) {
+    const rule = "use letters, digits, '_' and '-', starting with a letter";
     problems.add(
-      `${where}: the function name '${functionName}' is not valid: use letters, digits, '_' and '-', starting with a letter${trigger.options.name === undefined ? " (set the trigger's 'name' option)" : ''}.`,
+      trigger.options.name === undefined
+        ? `${where}: the function name '${functionName}' (the method's name) is not valid: ${rule}, or set ${triggerDecorator} option 'name'.`
+        : `${where}: ${triggerDecorator} option 'name': the function name '${functionName}' is not valid: ${rule}.`,
     );
   }
   if (record.outputs.length > 1)
@@ -361,7 +365,9 @@ function describeMethod(
   const outputs: KustoOutputBinding[] = [];
   const bindingNames = new Set<string>();
   const claimName = (name: string, prefix: string) => {
-    if (bindingNames.has(name)) problems.add(`${prefix} uses the binding name '${name}' twice in one function.`);
+    if (bindingNames.has(name)) {
+      problems.add(`${prefix} option 'name': the binding name '${name}' is used twice in one function.`);
+    }
     bindingNames.add(name);
   };
 

@@ -5,22 +5,65 @@
 import type { KustoInputBinding, KustoOutputBinding, TriggerSpec } from '../binding';
 import type { ClassType } from '../metadata';
 
+/** A parameter that receives the rows of a Kusto input. */
+export interface KustoInputParam {
+  /** Discriminator. */
+  kind: 'kustoInput';
+  /** The registered binding. */
+  binding: KustoInputBinding;
+  /** Mapped to `type` (`instances`), plain rows (`rows`), or JSON text (`json`). */
+  shape: 'instances' | 'rows' | 'json';
+  /** Row class, for `instances`. */
+  type?: ClassType;
+}
+
+/** A parameter that receives an `Output` to set. */
+export interface KustoOutputParam {
+  /** Discriminator. */
+  kind: 'kustoOutput';
+  /** The registered binding. */
+  binding: KustoOutputBinding;
+  /** Row class for mapping plain objects, when given. */
+  type?: ClassType;
+}
+
+/** A parameter that receives the HTTP body. */
+export interface BodyParam {
+  /** Discriminator. */
+  kind: 'body';
+  /** Mapped to `type` (`instances`), parsed JSON (`json`), or text (`text`). */
+  shape: 'instances' | 'json' | 'text';
+  /** Class to map to, for `instances`. */
+  type?: ClassType;
+}
+
+/** A parameter that receives a route parameter, query value or header. */
+export interface RequestValueParam {
+  /** Where the value comes from. */
+  kind: 'param' | 'query' | 'header';
+  /** Its name. */
+  name: string;
+  /** The parameter's declared primitive type, converted to. */
+  convert: 'string' | 'number' | 'boolean';
+}
+
+/** A parameter that receives the trigger payload. */
+export interface TriggerParam {
+  /** Discriminator. */
+  kind: 'trigger';
+  /** Class to map the payload to, when given. */
+  type?: ClassType;
+}
+
+/** A parameter that receives the HTTP request or the invocation context. */
+export interface ContextParam {
+  /** The request or the context. */
+  kind: 'request' | 'context';
+}
+
 /** How a handler parameter is filled. */
 export type ParamPlan =
-  /** Rows of a Kusto input: mapped to `type` (`instances`), as plain rows (`rows`), or as JSON text (`json`). */
-  | { kind: 'kustoInput'; binding: KustoInputBinding; shape: 'instances' | 'rows' | 'json'; type?: ClassType }
-  /** An `Output` the handler calls `set` on. */
-  | { kind: 'kustoOutput'; binding: KustoOutputBinding; type?: ClassType }
-  /** The HTTP request. */
-  | { kind: 'request' }
-  /** The HTTP body: mapped to `type`, parsed JSON, or text. */
-  | { kind: 'body'; shape: 'instances' | 'json' | 'text'; type?: ClassType }
-  /** A route parameter, query value or header, converted to the parameter's declared primitive type. */
-  | { kind: 'param' | 'query' | 'header'; name: string; convert: 'string' | 'number' | 'boolean' }
-  /** The trigger payload, mapped to `type` when given. */
-  | { kind: 'trigger'; type?: ClassType }
-  /** The invocation context. */
-  | { kind: 'context' };
+  KustoInputParam | KustoOutputParam | BodyParam | RequestValueParam | TriggerParam | ContextParam;
 
 /** A method-level Kusto output: the return value is ingested. */
 export interface ReturnOutput {

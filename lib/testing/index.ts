@@ -33,7 +33,30 @@ import {
   type WorkerLogEntry,
 } from '../worker';
 
-export type { FunctionMetadata, RpcBindingInfo, WorkerLogEntry } from '../worker';
+export { FunctionsWorker } from '../worker';
+export type {
+  FunctionMetadata,
+  RegisteredFunction,
+  RpcBindingInfo,
+  RpcLogCategory,
+  RpcLogLevel,
+  WorkerInvocationResult,
+  WorkerLogEntry,
+} from '../worker';
+export type {
+  CoreInvocationContext,
+  Disposable,
+  FunctionCallback,
+  HookCallback,
+  InvocationModel,
+  ProgrammingModel,
+  RpcHttpData,
+  RpcInvocationRequest,
+  RpcInvocationResponse,
+  RpcParameterBinding,
+  RpcTypedData,
+} from '../worker';
+export type { IngestOutcome, KustoEngine, KustoEngineOptions, TriggerData } from '../engine';
 
 /** Values for a function's non-trigger input bindings, by binding name (Kusto inputs: arrays of rows). */
 export type InputValues = Record<string, unknown>;
@@ -76,6 +99,12 @@ export interface InvocationResult {
   error?: Error;
   /** Log lines of the invocation. */
   logs: WorkerLogEntry[];
+}
+
+/** What a non-HTTP invocation produced. */
+export interface TriggerInvocationResult extends InvocationResult {
+  /** The function's return value, as the worker sends it to the host. */
+  returnValue?: unknown;
 }
 
 /** What an HTTP invocation produced. */
@@ -286,7 +315,7 @@ export class FunctionsHarness {
   }
 
   /** Invokes a function with any trigger. */
-  async invoke(name: string, request: TriggerInvocation = {}): Promise<InvocationResult & { returnValue?: unknown }> {
+  async invoke(name: string, request: TriggerInvocation = {}): Promise<TriggerInvocationResult> {
     const fn = this.#get(name);
     const triggerName = triggerBindingName(fn.metadata);
     const triggerMetadata: Record<string, RpcTypedData> = {};
