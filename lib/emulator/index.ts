@@ -16,7 +16,7 @@ import { Catalog } from './catalog';
 import { nowTicks } from './clock';
 import { executeCommand } from './commands';
 import { KustoEmulatorError } from './errors';
-import { executeQuery, type ResultTable } from './kql';
+import { executeQuery, type ResultTable, warmUpQueryEngine } from './kql';
 import { flushCatalog, loadCatalog } from './persistence';
 import { splitScript } from './script';
 import { EmulatorServer, type RequestInfo } from './server';
@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   databases?: string[];
   /** Called after each HTTP request is answered (for request logs). */
   onRequest?: (info: RequestInfo) => void;
+  /**
+   * Load the KQL parser at start (about 1.5 s of CPU) instead of on the first query, so the first query
+   * answers as fast as the rest. Off by default.
+   */
+  warmUp?: boolean;
 }
 
 /** One block of a script run by {@link KustoEmulator.runScript}. */
@@ -88,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
   for (const name of options.databases ?? []) {
     if (!catalog.get(name)) catalog.createDatabase(name, false);
   }
+  if (options.warmUp) warmUpQueryEngine();
   const server = new EmulatorServer({ catalog, dataDir: options.dataDir, onRequest: options.onRequest });
   const port = await server.listen(options.port ?? 0, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

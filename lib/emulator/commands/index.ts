@@ -142,6 +142,12 @@ export function executeCommand(context: CommandContext, text: string): ResultTab
         "Ingestion from storage ('.ingest into … (uri)'); use '.ingest inline' or streaming ingestion",
       );
   }
+  if (verb === 'get') {
+    // What azure-kusto-ingest's queued client asks first: the emulator has no storage queues or containers.
+    throw notSupported(
+      `The '${commandName(text)}' command (queued ingestion needs Azure Storage queues and containers; use streaming ingestion)`,
+    );
+  }
   const entity = reader.peek().kind === 'word' ? reader.next().value.toLowerCase() : '';
   switch (`${verb} ${entity}`) {
     case 'show databases':
