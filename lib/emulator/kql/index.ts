@@ -51,13 +51,23 @@ export interface ResultTable {
 /** Compiled queries kept: enough for an app's distinct queries, bounded so ad-hoc queries cannot grow it. */
 const PLAN_CACHE_SIZE = 256;
 const plans = new LruCache<CompiledQuery>(PLAN_CACHE_SIZE);
+const counters = { compilations: 0, cacheHits: 0 };
+
+/** How often queries were compiled and how often a cached plan served them (for specs and benchmarks). */
+export function queryEngineStats(): { compilations: number; cacheHits: number } {
+  return { ...counters };
+}
 
 /** Parses, analyses and compiles a query, or returns the cached plan for the same schema and text. */
 function compile(request: QueryRequest): CompiledQuery {
   const schema = schemaSymbols(request.catalog, request.database);
   const key = `${schema.key}\u0002${request.text}`;
   const cached = plans.get(key);
-  if (cached) return cached;
+  if (cached) {
+    counters.cacheHits++;
+    return cached;
+  }
+  counters.compilations++;
   const code = kusto().KustoCode.ParseAndAnalyze(request.text, schema.globals);
   const error = diagnosticsError(code, request.text);
   if (error) throw error;

@@ -49,10 +49,23 @@ function databasesOf(catalog: Catalog, current: Database): Database[] {
   return all;
 }
 
+/** A number per Database object: a database dropped and created again under its name is another database. */
+const identities = new WeakMap<Database, number>();
+let nextIdentity = 1;
+
+function identity(db: Database): number {
+  let id = identities.get(db);
+  if (id === undefined) {
+    id = nextIdentity++;
+    identities.set(db, id);
+  }
+  return id;
+}
+
 /** The key that changes whenever any database's schema changes or the current database differs. */
 export function schemaKey(catalog: Catalog, current: Database): string {
-  let key = current.name;
-  for (const db of databasesOf(catalog, current)) key += `\u0000${db.name}\u0001${db.schemaVersion}`;
+  let key = `${identity(current)}`;
+  for (const db of databasesOf(catalog, current)) key += `\u0000${identity(db)}:${db.schemaVersion}:${db.name}`;
   return key;
 }
 
