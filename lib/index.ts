@@ -70,13 +70,19 @@ export type {
 } from './binding';
 export { registerFunctions } from './register';
 export type {
+  BodyParam,
+  ContextParam,
   FunctionDescription,
   FunctionTarget,
   FunctionsApp,
+  KustoInputParam,
+  KustoOutputParam,
   Output,
   ParamPlan,
   RegisterOptions,
+  RequestValueParam,
   ReturnOutput,
+  TriggerParam,
 } from './register';
 export type { ClassType } from './metadata';
 export { KustoBindingError, KustoConfigurationError } from './errors';

@@ -44,6 +44,9 @@ export type {
   WorkerLogEntry,
 } from '../worker';
 export type {
+  HookName,
+  InvocationArguments,
+  RpcFunctionMetadata,
   CoreInvocationContext,
   Disposable,
   FunctionCallback,

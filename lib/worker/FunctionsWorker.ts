@@ -53,7 +53,8 @@ export interface WorkerInvocationResult {
   logs: WorkerLogEntry[];
 }
 
-type HookName = 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate' | 'log';
+/** Hook names of the worker API. */
+export type HookName = 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate' | 'log';
 
 const CORE_MODULE = '@azure/functions-core';
 let installed: FunctionsWorker | undefined;

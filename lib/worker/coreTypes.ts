@@ -112,17 +112,33 @@ export interface CoreInvocationContext {
   /** The request. */
   request: RpcInvocationRequest;
   /** Metadata of the invoked function. */
-  metadata: { name?: string | null; bindings?: Record<string, RpcBindingInfo> | null };
+  metadata: RpcFunctionMetadata;
   /** Current stage. */
   state?: 'preInvocationHooks' | 'postInvocationHooks' | 'invocation';
   /** Logs for the invocation. */
   log(level: RpcLogLevel, category: RpcLogCategory, message: string): void;
 }
 
+/** The invoked function's metadata, as the worker hands it to the programming model. */
+export interface RpcFunctionMetadata {
+  /** Function name. */
+  name?: string | null;
+  /** Bindings by name. */
+  bindings?: Record<string, RpcBindingInfo> | null;
+}
+
+/** What `getArguments` returns. */
+export interface InvocationArguments {
+  /** The context object passed to the handler. */
+  context: unknown;
+  /** The handler's arguments before the context. */
+  inputs: unknown[];
+}
+
 /** The invocation model @azure/functions returns for each invocation. */
 export interface InvocationModel {
   /** Builds the context and the handler's arguments. */
-  getArguments(): Promise<{ context: unknown; inputs: unknown[] }>;
+  getArguments(): Promise<InvocationArguments>;
   /** Calls the handler. */
   invokeFunction(context: unknown, inputs: unknown[], callback: FunctionCallback): Promise<unknown>;
   /** Converts the result and outputs into the response. */
