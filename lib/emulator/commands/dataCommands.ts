@@ -9,7 +9,7 @@ import { parseFormat } from '../ingest/formats';
 import { parseMappingEntries } from '../ingest/mapping';
 import { executeQuery, type ResultTable } from '../kql';
 import type { Column, Database, Extent, KustoScalarType, Table, Value } from '../model';
-import { toJson, toText } from '../values';
+import { toDynamic, toText } from '../values';
 import { booleanProperty, CommandReader, readWithProperties } from './commandReader';
 import { type CommandContext, contextDatabase, resultTable } from './context';
 import { checkColumns, newTable } from './tableCommands';
@@ -143,10 +143,8 @@ function convertValue(from: KustoScalarType, to: Column, value: Value, column: n
   switch (to.type) {
     case 'string':
       return toText(from, value);
-    case 'dynamic': {
-      const json = toJson(from, value);
-      return (typeof json === 'bigint' ? Number(json) : json) as Value;
-    }
+    case 'dynamic':
+      return toDynamic(from, value);
     case 'long':
       if (from === 'int') return BigInt(value as number);
       if ((from === 'real' || from === 'decimal') && Number.isFinite(value)) return BigInt(Math.trunc(value as number));
@@ -263,9 +261,11 @@ export function ingestFromQuery(
   );
   if (properties.has('folder')) target.folder = properties.get('folder');
   if (properties.has('docstring')) target.docString = properties.get('docstring');
-  if (verb === 'set-or-replace') target.extents = [];
+  // Checked before a replace clears the tags it looks at.
+  const skip = alreadyIngested(target, stringArrayProperty(properties, 'ingestifnotexists'));
+  if (verb === 'set-or-replace' && !skip) target.extents = [];
   let extent: Extent | undefined;
-  if (rows.length > 0 && !alreadyIngested(target, stringArrayProperty(properties, 'ingestifnotexists'))) {
+  if (rows.length > 0 && !skip) {
     extent = { ingestionTime: context.now, rows, tags: stringArrayProperty(properties, 'tags') };
     target.extents.push(extent);
   }

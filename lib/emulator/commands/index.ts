@@ -89,7 +89,8 @@ function tableCommand(context: CommandContext, reader: CommandReader, verb: stri
       reader.expectEnd();
       return clearTableData(context, table());
     case 'show':
-      return showTableSchema(context, table(), reader);
+      if (reader.isWord('cslschema') || reader.isWord('schema')) return showTableSchema(context, table(), reader);
+      return unsupported(reader.text);
     default:
       return unsupported(reader.text);
   }
