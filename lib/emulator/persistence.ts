@@ -149,6 +149,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 /** Writes every persistent database changed since the last flush, and deletes the files of dropped ones. */
 export async function flushCatalog(catalog: Catalog, dataDir: string): Promise<void> {
   const { changed, dropped } = catalog.takeChanges();
+  if (changed.length === 0 && dropped.length === 0) return;
   const snapshots = changed
     .map((key) => catalog.get(key))
     .filter((d): d is Database => d !== undefined && d.persistent)
