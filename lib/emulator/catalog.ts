@@ -15,6 +15,14 @@ export interface DatabaseInfo {
   policies: Map<string, string>;
 }
 
+/** Persistent databases changed and dropped since the last flush (names in lower case). */
+export interface CatalogChanges {
+  /** Databases to write. */
+  changed: string[];
+  /** Databases whose files to delete. */
+  dropped: string[];
+}
+
 // Kusto entity names: letters, digits, underscores, spaces, dots and dashes, at most 1024 characters.
 const ENTITY_NAME = /^[\p{L}\p{N}_ .-]{1,1024}$/u;
 
@@ -108,7 +116,7 @@ export class Catalog {
    * Takes the set of persistent databases changed and dropped since the last call (for persistence):
    * names in lower case.
    */
-  takeChanges(): { changed: string[]; dropped: string[] } {
+  takeChanges(): CatalogChanges {
     const result = { changed: [...this.changed], dropped: [...this.dropped] };
     this.changed.clear();
     this.dropped.clear();

@@ -21,11 +21,22 @@ import { flushCatalog, loadCatalog } from './persistence';
 import { splitScript } from './script';
 import { EmulatorServer, type RequestInfo } from './server';
 
-export { Catalog } from './catalog';
+export { Catalog, type DatabaseInfo, type CatalogChanges } from './catalog';
 export { KustoEmulatorError } from './errors';
 export type { ResultTable } from './kql';
 export type { RequestInfo } from './server';
-export type { Column, Database, Extent, KustoScalarType, Table, Value } from './model';
+export type {
+  Column,
+  Database,
+  DynamicValue,
+  Extent,
+  IngestionMapping,
+  IngestionMappingEntry,
+  KustoScalarType,
+  StoredFunction,
+  Table,
+  Value,
+} from './model';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {

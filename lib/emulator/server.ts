@@ -41,7 +41,7 @@ export interface EmulatorServerOptions {
   onRequest?: (info: RequestInfo) => void;
 }
 
-/** What {@link EmulatorServerOptions.onRequest} is told about a request once it is answered. */
+/** What the `onRequest` listener is told about a request once it is answered. */
 export interface RequestInfo {
   /** HTTP method. */
   method: string;
