@@ -163,7 +163,9 @@ export async function flushCatalog(catalog: Catalog, dataDir: string): Promise<v
   } catch (error) {
     // Keep the changes pending so the next flush tries again.
     for (const { database } of snapshots) catalog.markChanged(database);
-    throw new Error(`Kusto emulator: cannot write databases under ${dataDir}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Kusto emulator: cannot write databases under ${dataDir}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

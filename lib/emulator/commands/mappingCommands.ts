@@ -13,6 +13,7 @@ import { type CommandContext, contextDatabase, resultTable } from './context';
 const lastUpdated = new WeakMap<IngestionMapping, bigint>();
 
 function mappingsResult(context: CommandContext, table: Table, mappings: IngestionMapping[]): ResultTable {
+  const database = contextDatabase(context);
   return resultTable(
     [
       ['Name', 'string'],
@@ -27,7 +28,7 @@ function mappingsResult(context: CommandContext, table: Table, mappings: Ingesti
       m.kind,
       mappingDefinitionText(m),
       lastUpdated.get(m) ?? null,
-      context.databaseName,
+      database.name,
       table.name,
     ]),
   );
