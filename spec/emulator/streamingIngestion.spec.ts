@@ -77,6 +77,23 @@ describe('emulator streaming ingestion', () => {
       expect(rows('Events')).to.deep.equal([[8n, 'Ann', 2.25, 1700000000123n * 10_000n, true, record]]);
     });
 
+    it('applies a JSON mapping to multijson records', async () => {
+      await mgmt(
+        `.create-or-alter table Events ingestion json mapping 'multi' '[{"column":"Id","path":"$.n"},{"column":"Name","path":"$.s"}]'`,
+      );
+      await ingest(
+        'Events',
+        '[{"n": 1, "s": "a"},\n {"n": 2, "s": "b"}]\n{"n": 3,\n "s": "c"}',
+        DataFormat.MULTIJSON,
+        'multi',
+      );
+      expect(rows('Events').map((r) => r.slice(0, 2))).to.deep.equal([
+        [1n, 'a'],
+        [2n, 'b'],
+        [3n, 'c'],
+      ]);
+    });
+
     it('leaves columns empty where a path is missing, and numbers records for SourceLineNumber', async () => {
       await mgmt(
         `.create-or-alter table Events ingestion json mapping 'lines' '[{"column":"Id","Properties":{"Transform":"SourceLineNumber"}},{"column":"Name","path":"$.missing.name"}]'`,
@@ -116,6 +133,18 @@ describe('emulator streaming ingestion', () => {
       expect(rows('Events').map((r) => [r[0], r[1], r[4]])).to.deep.equal([
         [10n, 'ten', false],
         [20n, 'twenty', false],
+      ]);
+    });
+
+    it('applies a CSV mapping to PSV and TSV data', async () => {
+      await mgmt(
+        `.create-or-alter table Events ingestion csv mapping 'swap' '[{"column":"Id","Ordinal":1},{"column":"Name","Ordinal":0}]'`,
+      );
+      await ingest('Events', 'x|1\n', DataFormat.PSV, 'swap');
+      await ingest('Events', 'y\t2\n', DataFormat.TSV, 'swap');
+      expect(rows('Events').map((r) => r.slice(0, 2))).to.deep.equal([
+        [1n, 'x'],
+        [2n, 'y'],
       ]);
     });
 
