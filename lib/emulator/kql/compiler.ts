@@ -25,6 +25,7 @@ import { Scope, type Binding } from './scope';
 import { compileScalarExpression } from './scalar';
 import { compileOperator, compileSourceOperator } from './operators';
 import { convertValue } from './scalarApi';
+import { parseLiteral } from '../values';
 
 /** A declared query parameter (`declare query_parameters (name:type = default)`). */
 export interface QueryParameter {
@@ -95,7 +96,7 @@ export class Compiler {
           break;
         case 'ExpressionStatement': {
           const expr = statement.Expression as KNode;
-          if (!isTabular(expr.ResultType)) throw notSupported('A query statement that is not a tabular expression');
+          if (!isTabular(expr.ResultType)) throw notSupported(describeNonTabular(expr));
           results.push({ name: 'PrimaryResult', plan: this.tabular(expr, scope) });
           break;
         }
@@ -211,6 +212,18 @@ export class Compiler {
     const from = this.scalarTypeOf(node, `'${clip(textOf(node))}'`);
     if (from === type) return plan;
     return (row) => convertValue(plan(row), from, type);
+  }
+
+  /**
+   * A parameter's default value. Defaults of stored functions come from their declaration text, which Kusto.Language
+   * parses without binding, so they must be literals (as Kusto requires).
+   */
+  private defaultValue(node: KNode, scope: Scope, type: KustoScalarType, what: string): ScalarPlan {
+    if (scalarTypeOf(node.ResultType)) return this.converted(node, [], scope, type);
+    const parsed = parseLiteral(textOf(node));
+    if (!parsed) throw notSupported(`The default value '${clip(textOf(node))}' of the parameter ${what}`);
+    const value = parsed.type === type ? parsed.value : convertValue(parsed.value, parsed.type, type);
+    return () => value;
   }
 
   /** Compiles a tabular expression. */
@@ -335,7 +348,7 @@ export class Compiler {
         plan = this.converted(arg, columns, scope, type);
       } else if (p.DefaultValue) {
         type = declared ?? this.scalarTypeOf(p.DefaultValue, `the default of '${p.Name}'`);
-        plan = this.converted(p.DefaultValue, [], declaring, type);
+        plan = this.defaultValue(p.DefaultValue, declaring, type, `'${p.Name}' of '${name}'`);
       } else {
         throw syntaxError(`Semantic error: the function '${name}' needs a value for its parameter '${p.Name}'.`);
       }
@@ -370,6 +383,12 @@ export class Compiler {
       },
     };
   }
+}
+
+/** What a statement producing no single table is, for the error: its last operator (fork, …) or the expression. */
+function describeNonTabular(expr: KNode): string {
+  if (kindOf(expr) === 'PipeExpression' && expr.Operator) return `The '${firstToken(expr.Operator)}' operator`;
+  return `The query statement '${clip(textOf(expr))}' (it does not produce a table)`;
 }
 
 /** The first token's text of a node (an operator's or statement's keyword). */
