@@ -148,10 +148,10 @@ export const mathFunctions: ScalarFunctionTable = {
   isfinite: numberTest(Number.isFinite),
   max_of: extremum(1),
   min_of: extremum(-1),
-  rand: (args, argTypes) => {
+  rand: (args, argTypes, resultType) => {
     if (args.length === 0) return Math.random();
     const n = argLong(args[0], argTypes[0]);
-    return n === null || n <= 0n ? null : BigInt(Math.floor(Math.random() * Number(n)));
+    return n === null || n <= 0n ? null : asResult(Math.floor(Math.random() * Number(n)), 'real', resultType);
   },
   binary_and: long2((a, b) => a & b),
   binary_or: long2((a, b) => a | b),
