@@ -1,0 +1,71 @@
+/**
+ * local.settings.json, as Core Tools reads it: its `Values` become app settings (environment variables) unless the
+ * environment already sets them, and `Host.LocalHttpPort` is the default port.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HostStartError } from './errors';
+
+/** What local.settings.json contributed. */
+export interface LocalSettings {
+  /** The file read, when there is one. */
+  file?: string;
+  /** Names of the settings it set (those the environment did not already have). */
+  applied: string[];
+  /** Names it holds that the environment already set (kept as they were). */
+  kept: string[];
+  /** `Host.LocalHttpPort`, when given. */
+  localHttpPort?: number;
+}
+
+/**
+ * Reads `<appDir>/local.settings.json` (when present) and copies its `Values` into `env`, never overriding a
+ * variable `env` already has. Values must be strings, numbers or booleans, as in Core Tools.
+ */
+export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): LocalSettings {
+  const file = path.join(appDir, 'local.settings.json');
+  if (!fs.existsSync(file)) return { applied: [], kept: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    throw new HostStartError(`${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HostStartError(`${file} must hold a JSON object with "Values".`);
+  }
+  const { Values: values, Host: host, IsEncrypted: encrypted } = parsed as Record<string, unknown>;
+  if (encrypted === true) {
+    throw new HostStartError(
+      `${file} is encrypted (IsEncrypted: true); decrypt it with 'func settings decrypt' or write its Values in clear.`,
+    );
+  }
+  const applied: string[] = [];
+  const kept: string[] = [];
+  if (values !== undefined) {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new HostStartError(`"Values" in ${file} must be an object of setting names to values.`);
+    }
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      if (!['string', 'number', 'boolean'].includes(typeof value)) {
+        throw new HostStartError(`The setting '${name}' in ${file} must be a string, number or boolean.`);
+      }
+      if (env[name] !== undefined) kept.push(name);
+      else {
+        env[name] = String(value);
+        applied.push(name);
+      }
+    }
+  }
+  let localHttpPort: number | undefined;
+  if (typeof host === 'object' && host !== null) {
+    const port = (host as Record<string, unknown>).LocalHttpPort;
+    if (port !== undefined) {
+      if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) {
+        throw new HostStartError(`"Host.LocalHttpPort" in ${file} must be a port number (0-65535).`);
+      }
+      localHttpPort = port as number;
+    }
+  }
+  return { file, applied, kept, localHttpPort };
+}
