@@ -19,6 +19,7 @@ import { KustoEmulatorError } from './errors';
 import { executeQuery, type ResultTable, warmUpQueryEngine } from './kql';
 import { flushCatalog, loadCatalog } from './persistence';
 import { splitScript } from './script';
+import { DataManagement } from './dm/dataManagement';
 import { EmulatorServer, type RequestInfo } from './server';
 
 export { Catalog, type DatabaseInfo, type CatalogChanges } from './catalog';
@@ -59,6 +60,12 @@ export interface EmulatorOptions {
    * answers as fast as the rest. Off by default.
    */
   warmUp?: boolean;
+  /**
+   * Queued ingestion (QueuedIngestClient, and ManagedStreamingIngestClient's fallback): milliseconds between
+   * runs over the ingestion queue; 100 unless told otherwise. A message with FlushImmediately is ingested
+   * at once, and close ingests what is still waiting.
+   */
+  queuedIngestionIntervalMs?: number;
 }
 
 /** One block of a script run by {@link KustoEmulator.runScript}. */
@@ -90,6 +97,8 @@ export interface KustoEmulator {
    * query. Stops at the first failure, with an error naming the block's line.
    */
   runScript(database: string, scriptText: string): Promise<ScriptStepResult[]>;
+  /** Ingests the queued ingestion messages waiting now (rather than at the next interval), reporting their status. */
+  processIngestionQueue(): Promise<void>;
   /** Writes changed `persist` databases to dataDir (nothing without a dataDir). */
   flush(): Promise<void>;
   /** Stops accepting requests, waits for those under way, flushes, and releases the port. */
@@ -105,10 +114,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     if (!catalog.get(name)) catalog.createDatabase(name, false);
   }
   if (options.warmUp) warmUpQueryEngine();
-  const server = new EmulatorServer({ catalog, dataDir: options.dataDir, onRequest: options.onRequest });
+  const dm = new DataManagement({ catalog, queueIntervalMs: options.queuedIngestionIntervalMs });
+  const server = new EmulatorServer({
+    catalog,
+    dataDir: options.dataDir,
+    onRequest: options.onRequest,
+    storage: dm,
+  });
   const port = await server.listen(options.port ?? 0, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
+  dm.start(url);
 
   let flushing: Promise<void> = Promise.resolve();
   let closed: Promise<void> | undefined;
@@ -155,9 +171,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
       }
       return steps;
     },
+    processIngestionQueue: () => dm.processQueue(),
     flush,
     close: () => {
-      closed ??= server.close().then(flush);
+      // Requests first (messages under way land in the queue), then what the queue still holds, then disk.
+      closed ??= server
+        .close()
+        .then(() => dm.close())
+        .then(flush);
       return closed;
     },
   };

@@ -7,6 +7,7 @@
  * - POST /v1/rest/ingest/{db}/{table}     streaming ingestion (?streamFormat=…&mappingName=…)
  * - GET  /v1/rest/auth/metadata           404, as a cluster without Entra ID: clients fall back to defaults
  * - GET  /v1/rest/ping                    liveness
+ * - /dm/…                                 the data management service's storage (queued ingestion), when given
  * Every failure is answered with Kusto's error object and the client request id echoed.
  */
 import * as http from 'node:http';
@@ -24,6 +25,7 @@ import { errorResponse, managementResponse, queryResponseV1, queryResponseV2, ty
 import { applyLimitOptions, readRequestProperties } from './requestProperties';
 import type { Value } from './model';
 import { resultTable } from './commands/context';
+import type { StorageEndpoint } from './dm/dataManagement';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -39,6 +41,8 @@ export interface EmulatorServerOptions {
   dataDir?: string;
   /** Called after each response (for request logs and specs). */
   onRequest?: (info: RequestInfo) => void;
+  /** The data management service's storage endpoint: requests it owns are handed to it. */
+  storage?: StorageEndpoint;
 }
 
 /** What the `onRequest` listener is told about a request once it is answered. */
@@ -184,6 +188,7 @@ export class EmulatorServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.options.storage?.owns(req.url ?? '/')) return this.serveStorage(this.options.storage, req, res);
     const started = performance.now();
     const header = req.headers['x-ms-client-request-id'];
     const identity: RequestIdentity = {
@@ -253,6 +258,29 @@ export class EmulatorServer {
         headers: req.headers,
         status: res.statusCode,
         clientRequestId: identity.clientRequestId,
+        durationMs: performance.now() - started,
+      });
+    } catch {
+      // A failing listener must not take the server down.
+    }
+  }
+
+  /** A storage request of the data management service: answered by it, in Azure Storage's shapes. */
+  private async serveStorage(
+    storage: StorageEndpoint,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
+    const started = performance.now();
+    await storage.serve(req, res, this.closing);
+    const header = req.headers['x-ms-client-request-id'];
+    try {
+      this.options.onRequest?.({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        status: res.statusCode,
+        clientRequestId: (Array.isArray(header) ? header[0] : header) ?? '',
         durationMs: performance.now() - started,
       });
     } catch {

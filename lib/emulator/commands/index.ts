@@ -2,6 +2,7 @@
  * Management commands: parses a command's verb and entity, and hands it to the family that runs it.
  * Anything the emulator does not implement fails with `notSupported` naming the command.
  */
+import { getCommand } from '../dm/dmCommands';
 import { notSupported, syntaxError } from '../errors';
 import type { ResultTable } from '../kql';
 import type { Table } from '../model';
@@ -144,10 +145,10 @@ export function executeCommand(context: CommandContext, text: string): ResultTab
       );
   }
   if (verb === 'get') {
-    // What azure-kusto-ingest's queued client asks first: the emulator has no storage queues or containers.
-    throw notSupported(
-      `The '${commandName(text)}' command (queued ingestion needs Azure Storage queues and containers; use streaming ingestion)`,
-    );
+    // `.get ingestion resources` / `.get kusto identity token`: the data management service's commands.
+    const result = getCommand(context, reader);
+    if (result) return result;
+    throw notSupported(`The '${commandName(text)}' command`);
   }
   const entity = reader.peek().kind === 'word' ? reader.next().value.toLowerCase() : '';
   switch (`${verb} ${entity}`) {

@@ -1,0 +1,209 @@
+/**
+ * The data management service's blob containers (TempStorage), in memory: what @azure/storage-blob's
+ * BlockBlobClient uses to upload ingestion data (Put Blob; Put Block and Put Block List for streams and
+ * large files), and what reading it back needs (Get Blob, Get Blob Properties, Delete Blob).
+ */
+import { createHash } from 'node:crypto';
+import {
+  notImplemented,
+  StorageError,
+  type StorageRequest,
+  type StorageResponse,
+  headerOf,
+  xmlText,
+} from './storageProtocol';
+
+/** A stored block blob. */
+export interface StoredBlob {
+  /** Its content. */
+  data: Buffer;
+  /** Content-Type it was uploaded with. */
+  contentType: string;
+  /** ETag, quoted. */
+  etag: string;
+  /** Last modification time. */
+  lastModified: Date;
+}
+
+interface BlobEntry {
+  committed?: StoredBlob;
+  /** Staged (uncommitted) blocks by block id. */
+  blocks: Map<string, Buffer>;
+}
+
+// Azure Storage's limit on the number of uncommitted blocks of one blob.
+const MAX_UNCOMMITTED_BLOCKS = 100_000;
+
+let etagCounter = 0;
+
+function newEtag(): string {
+  etagCounter = (etagCounter + 1) % 0x10000;
+  return `"0x${Date.now().toString(16).toUpperCase()}${etagCounter.toString(16).toUpperCase().padStart(4, '0')}"`;
+}
+
+function md5(data: Buffer): string {
+  return createHash('md5').update(data).digest('base64');
+}
+
+function blobNotFound(): StorageError {
+  return new StorageError(404, 'BlobNotFound', 'The specified blob does not exist.');
+}
+
+/** The block ids of a Put Block List body, in order, each with the list it names. */
+function readBlockList(xml: string): { list: 'latest' | 'committed' | 'uncommitted'; id: string }[] {
+  if (!/<BlockList[\s>]/.test(xml)) {
+    throw new StorageError(400, 'InvalidXmlDocument', 'The Put Block List body is not a <BlockList> document.');
+  }
+  return [...xml.matchAll(/<(Latest|Committed|Uncommitted)>([\s\S]*?)<\/\1\s*>/g)].map((m) => ({
+    list: m[1].toLowerCase() as 'latest' | 'committed' | 'uncommitted',
+    id: xmlText(m[2]).trim(),
+  }));
+}
+
+/** Blob containers by name; each holds block blobs by name. */
+export class BlobStore {
+  private readonly containers = new Map<string, Map<string, BlobEntry>>();
+
+  constructor(containerNames: readonly string[]) {
+    for (const name of containerNames) this.containers.set(name, new Map());
+  }
+
+  /** Whether `container` is one of its containers. */
+  has(container: string): boolean {
+    return this.containers.has(container);
+  }
+
+  /** The committed blob, or undefined. */
+  get(container: string, name: string): StoredBlob | undefined {
+    return this.containers.get(container)?.get(name)?.committed;
+  }
+
+  /** Removes a blob; whether it existed. */
+  delete(container: string, name: string): boolean {
+    return this.containers.get(container)?.delete(name) ?? false;
+  }
+
+  /** Serves one request on `container`/`blobName` (blobName empty for container-level requests). */
+  serve(container: string, blobName: string, request: StorageRequest): StorageResponse {
+    const blobs = this.containers.get(container);
+    if (!blobs)
+      throw new StorageError(404, 'ContainerNotFound', `The specified container '${container}' does not exist.`);
+    const comp = request.query.get('comp');
+    if (blobName === '') {
+      throw notImplemented('blob', `container operations (${request.method}${comp ? ` comp=${comp}` : ''})`);
+    }
+    const { method } = request;
+    if (method === 'PUT' && comp === undefined) return this.putBlob(blobs, blobName, request);
+    if (method === 'PUT' && comp === 'block') return this.putBlock(blobs, blobName, request);
+    if (method === 'PUT' && comp === 'blocklist') return this.putBlockList(blobs, blobName, request);
+    if ((method === 'GET' || method === 'HEAD') && comp === undefined) return this.getBlob(blobs, blobName, request);
+    if (method === 'DELETE' && comp === undefined) {
+      if (!blobs.get(blobName)?.committed) throw blobNotFound();
+      blobs.delete(blobName);
+      return { status: 202, headers: { 'x-ms-delete-type-permanent': 'true' } };
+    }
+    throw notImplemented('blob', `${method} on a blob${comp ? ` with comp=${comp}` : ''}`);
+  }
+
+  private entry(blobs: Map<string, BlobEntry>, name: string): BlobEntry {
+    let entry = blobs.get(name);
+    if (!entry) {
+      entry = { blocks: new Map() };
+      blobs.set(name, entry);
+    }
+    return entry;
+  }
+
+  private commit(entry: BlobEntry, data: Buffer, request: StorageRequest): StorageResponse {
+    const blob: StoredBlob = {
+      data,
+      contentType: headerOf(request.req, 'x-ms-blob-content-type') ?? 'application/octet-stream',
+      etag: newEtag(),
+      lastModified: new Date(),
+    };
+    entry.committed = blob;
+    entry.blocks.clear();
+    return {
+      status: 201,
+      headers: {
+        ETag: blob.etag,
+        'Last-Modified': blob.lastModified.toUTCString(),
+        'Content-MD5': md5(data),
+        'x-ms-request-server-encrypted': 'false',
+      },
+    };
+  }
+
+  private putBlob(blobs: Map<string, BlobEntry>, name: string, request: StorageRequest): StorageResponse {
+    const type = headerOf(request.req, 'x-ms-blob-type');
+    if (type === undefined) {
+      throw new StorageError(400, 'MissingRequiredHeader', 'Put Blob needs the x-ms-blob-type header (BlockBlob).');
+    }
+    if (type !== 'BlockBlob') throw notImplemented('blob', `${type} blobs (only BlockBlob)`);
+    return this.commit(this.entry(blobs, name), request.body, request);
+  }
+
+  private putBlock(blobs: Map<string, BlobEntry>, name: string, request: StorageRequest): StorageResponse {
+    const id = request.query.get('blockid');
+    if (!id) throw new StorageError(400, 'MissingRequiredQueryParameter', 'Put Block needs the blockid parameter.');
+    const entry = this.entry(blobs, name);
+    if (!entry.blocks.has(id) && entry.blocks.size >= MAX_UNCOMMITTED_BLOCKS) {
+      throw new StorageError(
+        409,
+        'BlockCountExceedsLimit',
+        `A blob can have at most ${MAX_UNCOMMITTED_BLOCKS} uncommitted blocks.`,
+      );
+    }
+    entry.blocks.set(id, request.body);
+    return { status: 201, headers: { 'Content-MD5': md5(request.body), 'x-ms-request-server-encrypted': 'false' } };
+  }
+
+  private putBlockList(blobs: Map<string, BlobEntry>, name: string, request: StorageRequest): StorageResponse {
+    const entry = this.entry(blobs, name);
+    // Blocks of a committed blob are not kept apart: its content is one committed block, usable by no id.
+    const parts = readBlockList(request.body.toString('utf8')).map(({ list, id }) => {
+      const block = list === 'committed' ? undefined : entry.blocks.get(id);
+      if (!block) {
+        throw new StorageError(
+          400,
+          'InvalidBlockList',
+          `The specified block list is invalid: block '${id}' (${list}) was not staged.`,
+        );
+      }
+      return block;
+    });
+    return this.commit(entry, Buffer.concat(parts), request);
+  }
+
+  private getBlob(blobs: Map<string, BlobEntry>, name: string, request: StorageRequest): StorageResponse {
+    const blob = blobs.get(name)?.committed;
+    if (!blob) throw blobNotFound();
+    const headers = {
+      'Content-Type': blob.contentType,
+      ETag: blob.etag,
+      'Last-Modified': blob.lastModified.toUTCString(),
+      'x-ms-blob-type': 'BlockBlob',
+      'x-ms-creation-time': blob.lastModified.toUTCString(),
+      'x-ms-lease-state': 'available',
+      'x-ms-lease-status': 'unlocked',
+      'x-ms-server-encrypted': 'false',
+      'Accept-Ranges': 'bytes',
+    };
+    const range = headerOf(request.req, 'x-ms-range') ?? headerOf(request.req, 'range');
+    if (range !== undefined && request.method === 'GET') {
+      const match = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
+      const size = blob.data.length;
+      const start = match ? Number(match[1]) : NaN;
+      if (!match || start >= size) {
+        throw new StorageError(416, 'InvalidRange', `The range '${range}' is not satisfiable (blob size ${size}).`);
+      }
+      const end = Math.min(match[2] === '' ? size - 1 : Number(match[2]), size - 1);
+      return {
+        status: 206,
+        headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}` },
+        body: blob.data.subarray(start, end + 1),
+      };
+    }
+    return { status: 200, headers, body: blob.data, contentLength: blob.data.length };
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The emulator's data management (DM) service: what azure-kusto-ingest's QueuedIngestClient talks to.
+ *
+ * The engine and the DM share one URL (an IP or localhost Data Source gets no `ingest-` prefix). Under
+ * `/dm/` the server answers as the DM's Azure Storage account: one TempStorage blob container, the
+ * SecuredReadyForAggregation, SuccessfulIngestions and FailedIngestions queues, and the IngestionsStatus
+ * table, each a path segment after the account segment `dm` (path-style, as the storage SDKs read an IP
+ * host: `http://127.0.0.1:<port>/dm/<container or queue or table>?<sas>`). `.get ingestion resources` hands
+ * out those URLs, and an {@link IngestionProcessor} ingests what arrives on the queue.
+ */
+import type * as http from 'node:http';
+import type { Catalog } from '../catalog';
+import { BlobStore } from './blobStore';
+import type { BlobLookup } from './blobIngestion';
+import { registerIngestionResources, type IngestionResources } from './dmCommands';
+import { IngestionProcessor } from './ingestionProcessor';
+import { QueueStore } from './queueStore';
+import {
+  checkSignature,
+  EMULATOR_SAS,
+  errorResponse,
+  newRequestId,
+  queryOf,
+  readStorageBody,
+  sendStorage,
+  StorageError,
+  type StorageResponse,
+  type StorageService,
+} from './storageProtocol';
+import { TableStore } from './tableStore';
+
+/** Requests the engine's server hands over to another endpoint (the DM's storage). */
+export interface StorageEndpoint {
+  /** Whether the request's URL (path and query) is this endpoint's. */
+  owns(url: string): boolean;
+  /** Answers the request; never throws (failures are answered in the storage error shape). */
+  serve(req: http.IncomingMessage, res: http.ServerResponse, closing: boolean): Promise<void>;
+}
+
+/** Options of {@link DataManagement}. */
+export interface DataManagementOptions {
+  /** The databases ingested into. */
+  catalog: Catalog;
+  /** Milliseconds between runs over the ingestion queue (100 unless told otherwise). */
+  queueIntervalMs?: number;
+}
+
+/** The account path segment of every storage URL. */
+const ACCOUNT = 'dm';
+
+/** Names of the DM's storage resources (as a real DM names them, without the date and hash suffixes). */
+export const DM_RESOURCES = {
+  container: 'ingestdata',
+  ingestionQueue: 'readyforaggregation-secured',
+  successQueue: 'successfulingestions',
+  failureQueue: 'failedingestions',
+  statusTable: 'ingestionsstatus',
+} as const;
+
+/** The fake Kusto identity token `.get kusto identity token` returns; messages carrying another are refused. */
+const AUTHORIZATION_CONTEXT = 'KustoEmulator-identity-token';
+
+const DEFAULT_INTERVAL_MS = 100;
+
+/** The DM service of one emulator. */
+export class DataManagement implements StorageEndpoint, IngestionResources {
+  private readonly blobs = new BlobStore([DM_RESOURCES.container]);
+  private readonly queues = new QueueStore([
+    DM_RESOURCES.ingestionQueue,
+    DM_RESOURCES.successQueue,
+    DM_RESOURCES.failureQueue,
+  ]);
+  private readonly tables = new TableStore([DM_RESOURCES.statusTable]);
+  private readonly processor: IngestionProcessor;
+  private baseUrl: string | undefined;
+
+  /** The token `.get kusto identity token` returns. */
+  readonly authorizationContext = AUTHORIZATION_CONTEXT;
+
+  constructor(private readonly options: DataManagementOptions) {
+    const intervalMs = options.queueIntervalMs ?? DEFAULT_INTERVAL_MS;
+    if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
+      throw new RangeError(`queueIntervalMs must be a positive number of milliseconds, not ${intervalMs}.`);
+    }
+    this.processor = new IngestionProcessor({
+      catalog: options.catalog,
+      queues: this.queues,
+      tables: this.tables,
+      resources: DM_RESOURCES,
+      lookupBlob: (path) => this.lookupBlob(path),
+      deleteBlob: (path) => {
+        const place = this.blobPlace(path);
+        if (place) this.blobs.delete(place.container, place.name);
+      },
+      authorizationContext: AUTHORIZATION_CONTEXT,
+      intervalMs,
+    });
+  }
+
+  /** Starts serving at `baseUrl` (the emulator's URL): resource URLs point there, and processing begins. */
+  start(baseUrl: string): void {
+    this.baseUrl = baseUrl;
+    registerIngestionResources(this.options.catalog, this);
+    this.processor.start();
+  }
+
+  /** Processes the ingestion messages waiting now; resolves when they are ingested and reported. */
+  processQueue(): Promise<void> {
+    return this.processor.runNow();
+  }
+
+  /** Stops processing after a last run over the waiting messages. */
+  close(): Promise<void> {
+    return this.processor.close();
+  }
+
+  /** `.get ingestion resources` rows: resource type and URL with SAS. */
+  resourceRows(): [string, string][] {
+    const url = (name: string): string => `${this.requireBase()}/${ACCOUNT}/${name}?${EMULATOR_SAS}`;
+    return [
+      ['SecuredReadyForAggregationQueue', url(DM_RESOURCES.ingestionQueue)],
+      ['SuccessfulIngestionsQueue', url(DM_RESOURCES.successQueue)],
+      ['FailedIngestionsQueue', url(DM_RESOURCES.failureQueue)],
+      ['TempStorage', url(DM_RESOURCES.container)],
+      ['IngestionsStatusTable', url(DM_RESOURCES.statusTable)],
+    ];
+  }
+
+  owns(url: string): boolean {
+    // data-tables encodes the table name it is given whole: `dm/ingestionsstatus` arrives as `dm%2Fingestionsstatus`.
+    return /^\/dm(\/|%2f)/i.test(url);
+  }
+
+  async serve(req: http.IncomingMessage, res: http.ServerResponse, closing: boolean): Promise<void> {
+    const requestId = newRequestId();
+    let service: StorageService = 'blob';
+    let response: StorageResponse;
+    try {
+      const url = new URL(req.url ?? '/', 'http://emulator');
+      let path: string;
+      try {
+        path = decodeURIComponent(url.pathname);
+      } catch {
+        throw new StorageError(400, 'InvalidUri', 'The request URI is not valid percent-encoded text.');
+      }
+      const rest = path.slice(ACCOUNT.length + 2);
+      const resource = /^[^/(]*/.exec(rest)?.[0] ?? '';
+      const tail = rest.slice(resource.length);
+      if (this.queues.has(resource)) service = 'queue';
+      else if (this.tables.has(resource)) service = 'table';
+      else if (!this.blobs.has(resource)) {
+        throw new StorageError(
+          404,
+          'ResourceNotFound',
+          `The emulator's DM storage has no container, queue or table '${resource}'; use the URLs .get ingestion resources returns.`,
+        );
+      }
+      const query = queryOf(url);
+      checkSignature(query);
+      const request = {
+        req,
+        method: (req.method ?? 'GET').toUpperCase(),
+        query,
+        body: await readStorageBody(req),
+        requestId,
+      };
+      if (service === 'queue') {
+        response = this.queues.serve(resource, tail.replace(/^\//, ''), request);
+        if (resource === DM_RESOURCES.ingestionQueue && request.method === 'POST')
+          this.onIngestionMessage(request.body);
+      } else if (service === 'table') {
+        response = this.tables.serve(resource, tail, request, `${this.requireBase()}/${ACCOUNT}`);
+      } else {
+        response = this.blobs.serve(resource, tail.replace(/^\//, ''), request);
+      }
+    } catch (error) {
+      const storageError =
+        error instanceof StorageError
+          ? error
+          : new StorageError(
+              500,
+              'InternalError',
+              `The emulator failed while serving the request: ${(error as Error).message}`,
+            );
+      response = errorResponse(service, storageError, requestId);
+    }
+    try {
+      sendStorage(res, { req, requestId }, response, closing);
+    } catch {
+      res.destroy();
+    }
+  }
+
+  /** FlushImmediately asks for no batching delay: process at once. */
+  private onIngestionMessage(body: Buffer): void {
+    const text = body.toString('utf8');
+    const start = text.indexOf('<MessageText>');
+    const end = text.indexOf('</MessageText>');
+    if (start < 0 || end < start) return;
+    const content = text.slice(start + '<MessageText>'.length, end).trim();
+    const json = content.startsWith('{') ? content : Buffer.from(content, 'base64').toString('utf8');
+    if (/"FlushImmediately"\s*:\s*true/i.test(json)) this.processor.trigger();
+  }
+
+  private requireBase(): string {
+    if (this.baseUrl === undefined) throw new Error('The data management service has not been started.');
+    return this.baseUrl;
+  }
+
+  /** Container and blob name of a blob URL of this DM's storage, or undefined for any other URL. */
+  private blobPlace(blobPath: string): { container: string; name: string } | undefined {
+    let url: URL;
+    let base: URL;
+    try {
+      url = new URL(blobPath);
+      base = new URL(this.requireBase());
+    } catch {
+      return undefined;
+    }
+    // The emulator's own host, or another name of loopback: 127.0.0.1 and localhost reach the same server.
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+    const sameHost =
+      url.hostname === base.hostname || (loopback.includes(url.hostname) && loopback.includes(base.hostname));
+    if (!sameHost || url.port !== base.port || url.protocol !== base.protocol) return undefined;
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return undefined;
+    }
+    const match = /^\/dm\/([^/]+)\/(.+)$/.exec(path);
+    if (!match || !this.blobs.has(match[1])) return undefined;
+    return { container: match[1], name: match[2] };
+  }
+
+  private lookupBlob(blobPath: string): BlobLookup {
+    const place = this.blobPlace(blobPath);
+    if (!place) return { kind: 'foreign' };
+    const blob = this.blobs.get(place.container, place.name);
+    return blob ? { kind: 'found', blob } : { kind: 'missing' };
+  }
+}
