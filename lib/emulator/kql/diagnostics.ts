@@ -28,7 +28,8 @@ export function diagnosticsError(code: KCode, text: string): KustoEmulatorError 
   const first = syntax[0] ?? errors[0];
   const kind = syntax.length > 0 ? 'Syntax error' : 'Semantic error';
   const token = text.substr(first.Start, first.Length).trim();
-  const quoted = token !== '' && !first.Message.includes(`'${token}'`) ? ` (at '${token.slice(0, 60)}')` : '';
+  const bare = token.replace(/^(['"])(.*)\1$/s, '$2');
+  const quoted = token !== '' && !first.Message.includes(`'${bare}'`) ? ` (at '${token.slice(0, 60)}')` : '';
   const { line, column } = lineAndColumn(text, first.Start);
   return syntaxError(`${kind}: ${first.Message}${quoted} [line:position=${line}:${column}]`);
 }

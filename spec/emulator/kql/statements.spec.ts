@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { KustoEmulatorError } from '../../../lib/emulator/errors';
+import type { Value } from '../../../lib/emulator/model';
 import { executeQuery, queryEngineStats } from '../../../lib/emulator/kql';
 import { catalogOf, column, database, products, run, runAll, schemaOf, ticks } from './fixtures/database';
 
@@ -115,7 +116,7 @@ describe('KQL statements', () => {
 
   describe('set', () => {
     it('accepts options and reports them to the caller', () => {
-      const setOptions: Record<string, unknown> = {};
+      const setOptions: Record<string, Value> = {};
       const result = executeQuery({
         catalog: catalogOf(db),
         database: db,
@@ -123,7 +124,7 @@ describe('KQL statements', () => {
         parameters: {},
         options: {},
         now: 0n,
-        setOptions: setOptions as never,
+        setOptions,
       });
       expect(result[0].rows).to.deep.equal([[5n]]);
       expect(setOptions).to.deep.equal({ notruncation: true, truncationmaxrecords: 10n });
