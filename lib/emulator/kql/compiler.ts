@@ -20,7 +20,7 @@ import {
   type KustoLanguage,
 } from './language';
 import type { SchemaSymbols } from './schema';
-import { Runtime, type Row, type ScalarPlan, type TabularPlan } from './runtime';
+import { registerIngestionTimes, Runtime, type Row, type ScalarPlan, type TabularPlan } from './runtime';
 import { Scope, type Binding } from './scope';
 import { compileScalarExpression } from './scalar';
 import { compileOperator, compileSourceOperator } from './operators';
@@ -288,6 +288,7 @@ export class Compiler {
         const db = rt.database.name === database ? rt.database : rt.catalog.get(database);
         const t = db?.tables.get(table);
         if (!t) throw entityNotFound('Table', table);
+        if (rt.usesIngestionTime) for (const extent of t.extents) registerIngestionTimes(extent);
         if (t.extents.length === 1) return t.extents[0].rows;
         const rows: Row[] = [];
         for (const extent of t.extents) for (const r of extent.rows) rows.push(r);

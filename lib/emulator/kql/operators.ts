@@ -34,17 +34,6 @@ export function named(node: KNode): NamedExpression {
   return { expr: node };
 }
 
-/** Names of the columns an expression reads. */
-export function referencedColumns(c: Compiler, node: KNode, out = new Set<string>()): Set<string> {
-  if (c.symbolKind(node.ReferencedSymbol) === 'Column' && kindOf(node) === 'NameReference')
-    out.add(node.SimpleName as string);
-  for (let i = 0; i < node.ChildCount; i++) {
-    const child = node.GetChild(i);
-    if (child && !child.IsToken) referencedColumns(c, child, out);
-  }
-  return out;
-}
-
 /** Index of each output column in the input (by name), for operators that only select or reorder columns. */
 export function selectByName(input: Column[], output: Column[], what: string): number[] {
   return output.map((col) => {
@@ -207,39 +196,16 @@ export function compileSourceOperator(c: Compiler, node: KNode, scope: Scope): T
 }
 
 /**
- * Compiles a list of `[name =] expr` into one function computing the new values, where an expression may read the
- * columns computed before it (Kusto evaluates project and extend lists in order).
+ * Compiles a list of `[name =] expr` into one function computing the values from the input row. (Kusto.Language binds
+ * every expression of a project, extend or print list to the input columns, not to columns the list defines.)
  */
-function compileSequential(
-  c: Compiler,
-  exprs: NamedExpression[],
-  names: string[],
-  input: Column[],
-  types: KustoScalarType[],
-  scope: Scope,
-): (row: Row) => Value[] {
-  const work: Column[] = [...input];
-  const plans: ScalarPlan[] = [];
-  let sequential = false;
-  exprs.forEach((e, i) => {
-    const refs = referencedColumns(c, e.expr);
-    if (names.slice(0, i).some((n) => refs.has(n))) sequential = true;
-    plans.push(c.scalar(e.expr, work, scope));
-    work.push({ name: names[i], type: types[i] });
-  });
+function compileList(c: Compiler, exprs: NamedExpression[], input: Column[], scope: Scope): (row: Row) => Value[] {
+  const plans = exprs.map((e) => c.scalar(e.expr, input, scope));
   const n = plans.length;
-  if (!sequential) {
-    return (row) => {
-      const out = new Array<Value>(n);
-      for (let i = 0; i < n; i++) out[i] = plans[i](row);
-      return out;
-    };
-  }
-  const width = input.length;
   return (row) => {
-    const w = row.slice(0, width);
-    for (let i = 0; i < n; i++) w.push(plans[i](w));
-    return w.slice(width);
+    const out = new Array<Value>(n);
+    for (let i = 0; i < n; i++) out[i] = plans[i](row);
+    return out;
   };
 }
 
@@ -248,14 +214,7 @@ function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope
   const exprs = elements(op.Expressions).map(named);
   if (exprs.length !== columns.length)
     throw notSupported(`'project ${clip(textOf(op))}' (it yields several columns per expression)`);
-  const compute = compileSequential(
-    c,
-    exprs,
-    columns.map((col) => col.name),
-    input.columns,
-    columns.map((col) => col.type),
-    scope,
-  );
+  const compute = compileList(c, exprs, input.columns, scope);
   return { columns, run: () => mapRows(c, input.run(), compute) };
 }
 
@@ -269,26 +228,14 @@ function compileExtend(c: Compiler, op: KNode, input: TabularPlan, scope: Scope)
   let g = 0;
   const names = explicit.map((n) => (n !== '' ? n : (generated[g++] ?? '')));
   if (names.some((n) => n === '')) throw notSupported(`'extend ${clip(textOf(op))}'`);
-  const types = names.map((n) => columns.find((col) => col.name === n)?.type ?? 'dynamic');
-  // Later expressions see earlier results; a name assigned twice keeps the last value.
-  const work: Column[] = [...input.columns];
-  const plans: { index: number; plan: ScalarPlan }[] = [];
-  exprs.forEach((e, i) => {
-    const plan = c.scalar(e.expr, work, scope);
-    let index = work.findIndex((col) => col.name === names[i]);
-    if (index < 0) {
-      index = work.length;
-      work.push({ name: names[i], type: types[i] });
-    } else work[index] = { name: names[i], type: types[i] };
-    plans.push({ index, plan });
-  });
-  const pick = selectByName(work, columns, "'extend'");
-  const identity = pick.every((p, j) => p === j) && pick.length === work.length;
-  const width = input.columns.length;
+  const plans = exprs.map((e) => c.scalar(e.expr, input.columns, scope));
+  // The output takes each column from the last expression assigning it, else from the input.
+  const build = assemble(input.columns, columns, names, "'extend'");
+  const n = plans.length;
   const compute = (row: Row): Row => {
-    const w = row.slice(0, width);
-    for (const p of plans) w[p.index] = p.plan(w);
-    return identity ? w : pick.map((j) => w[j]);
+    const computed = new Array<Value>(n);
+    for (let i = 0; i < n; i++) computed[i] = plans[i](row);
+    return build(row, computed);
   };
   return { columns, run: () => mapRows(c, input.run(), compute) };
 }
@@ -444,14 +391,7 @@ function compileGetSchema(c: Compiler, op: KNode, input: TabularPlan): TabularPl
 function compilePrint(c: Compiler, op: KNode, scope: Scope): TabularPlan {
   const columns = c.columns(op);
   const exprs = elements(op.Expressions).map(named);
-  const compute = compileSequential(
-    c,
-    exprs,
-    columns.map((col) => col.name),
-    [],
-    columns.map((col) => col.type),
-    scope,
-  );
+  const compute = compileList(c, exprs, [], scope);
   return { columns, run: () => [compute([])] };
 }
 

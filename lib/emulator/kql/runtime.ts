@@ -5,7 +5,7 @@
  * object that `executeQuery` fills before each run; runs are synchronous, so they never overlap.
  */
 import type { Catalog } from '../catalog';
-import type { Column, Database, Value } from '../model';
+import type { Column, Database, Extent, Value } from '../model';
 import { KustoEmulatorError } from '../errors';
 import { parseTimespan } from '../values';
 
@@ -23,6 +23,25 @@ export interface TabularPlan {
   run(): Row[];
 }
 
+/**
+ * Ingestion time of stored rows, for `ingestion_time()`: registered per extent the first time a query that calls the
+ * function scans it (rows are never changed in place, so the association stays valid; both maps are weak).
+ */
+const ingestionTimes = new WeakMap<Row, bigint>();
+const registeredExtents = new WeakSet<Extent>();
+
+/** Makes the rows of `extent` answer `ingestion_time()`. */
+export function registerIngestionTimes(extent: Extent): void {
+  if (registeredExtents.has(extent)) return;
+  for (const row of extent.rows) ingestionTimes.set(row, extent.ingestionTime);
+  registeredExtents.add(extent);
+}
+
+/** The ingestion time of a stored row, or null for rows computed by the query. */
+export function ingestionTimeOf(row: Row): bigint | null {
+  return ingestionTimes.get(row) ?? null;
+}
+
 /** Rows checked between two deadline checks in row loops. */
 export const DEADLINE_CHECK_INTERVAL = 4096;
 
@@ -35,6 +54,8 @@ export class Runtime {
   now = 0n;
   /** Wall-clock deadline (Date.now() milliseconds). */
   deadline = Infinity;
+  /** Whether the query calls ingestion_time(), so table scans register their rows' ingestion times. */
+  usesIngestionTime = false;
   /** Incremented per run: memoized values (tabular lets, toscalar) are valid for one run only. */
   runId = 0;
   /** All databases. */

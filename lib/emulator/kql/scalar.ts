@@ -7,7 +7,7 @@ import type { Column, DynamicValue, KustoScalarType, Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
 import { elements, isTabular, kindOf, textOf, type KNode } from './language';
 import { literalValue } from './literals';
-import type { ScalarPlan } from './runtime';
+import { ingestionTimeOf, type ScalarPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, functionName, type Compiler } from './compiler';
 import { binaryOperator, convertValue, hashKey, scalarFunctions, unaryOperator } from './scalarApi';
@@ -367,6 +367,10 @@ function compileEngineFunction(
     }
     case 'current_database':
       return () => c.runtime.database.name;
+    case 'ingestion_time':
+      // Kusto answers for rows read straight from a table; rows a query computes have none (null).
+      c.runtime.usesIngestionTime = true;
+      return (row) => ingestionTimeOf(row);
     default:
       void node;
       return undefined;

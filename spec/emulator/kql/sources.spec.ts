@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DAY, database, products, run, schemaOf, ticks } from './fixtures/database';
+import { DAY, database, products, run, schemaOf, table, ticks } from './fixtures/database';
 
 describe('KQL datatable, print, range, getschema and literals', () => {
   const db = database('Sources', [products()]);
@@ -85,6 +85,21 @@ describe('KQL datatable, print, range, getschema and literals', () => {
     const now = ticks('2024-05-01T12:00:00Z');
     const result = run(db, 'print a = now(), b = ago(1d), c = now() - now()', { now });
     expect(result.rows).to.deep.equal([[now, now - DAY, 0n]]);
+  });
+
+  it("answers ingestion_time() with the time of the row's extent", () => {
+    const t1 = ticks('2024-02-01T00:00:00Z');
+    const t2 = ticks('2024-03-01T00:00:00Z');
+    const logs = table('Logs', 'n:long', [[1n]]);
+    logs.extents[0].ingestionTime = t1;
+    logs.extents.push({ ingestionTime: t2, rows: [[2n], [3n]], tags: [] });
+    const local = database('Ingested', [logs]);
+    expect(run(local, 'Logs | extend t = ingestion_time()').rows).to.deep.equal([
+      [1n, t1],
+      [2n, t2],
+      [3n, t2],
+    ]);
+    expect(run(local, 'Logs | where ingestion_time() > datetime(2024-02-15) | count').rows).to.deep.equal([[2n]]);
   });
 
   it('names a tabular expression with as, for later reference in the same query', () => {

@@ -160,6 +160,11 @@ describe('KQL where, project and extend', () => {
       expect(result.rows).to.deep.equal([[3n, 'Carrot', 3, 'CARROT', 30n]]);
     });
 
+    it('evaluates every expression against the input row, as Kusto binds them', () => {
+      const result = run(db, 'Products | where ProductID == 1 | project Cost | extend Cost = Cost * 2, Before = Cost');
+      expect(result.rows).to.deep.equal([[3, 1.5]]);
+    });
+
     it('can change the type of a replaced column', () => {
       const result = run(db, 'Products | where ProductID == 1 | project Cost | extend Cost = tostring(Cost)');
       expect(schemaOf(result)).to.deep.equal(['Cost:string']);
