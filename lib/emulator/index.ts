@@ -114,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     if (!catalog.get(name)) catalog.createDatabase(name, false);
   }
   if (options.warmUp) warmUpQueryEngine();
-  const dm = new DataManagement({ catalog, queueIntervalMs: options.queuedIngestionIntervalMs });
+  const dm = new DataManagement({ catalog, queuedIngestionIntervalMs: options.queuedIngestionIntervalMs });
   const server = new EmulatorServer({
     catalog,
     dataDir: options.dataDir,

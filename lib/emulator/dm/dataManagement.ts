@@ -11,7 +11,8 @@
 import type * as http from 'node:http';
 import type { Catalog } from '../catalog';
 import { BlobStore } from './blobStore';
-import type { BlobLookup } from './blobIngestion';
+import { type BlobLookup, withoutSas } from './blobIngestion';
+import { type IngestionMessage, readIngestionMessage } from './ingestionMessage';
 import { registerIngestionResources, type IngestionResources } from './dmCommands';
 import { IngestionProcessor } from './ingestionProcessor';
 import { QueueStore } from './queueStore';
@@ -26,6 +27,8 @@ import {
   StorageError,
   type StorageResponse,
   type StorageService,
+  xmlElements,
+  xmlText,
 } from './storageProtocol';
 import { TableStore } from './tableStore';
 
@@ -42,7 +45,7 @@ export interface DataManagementOptions {
   /** The databases ingested into. */
   catalog: Catalog;
   /** Milliseconds between runs over the ingestion queue (100 unless told otherwise). */
-  queueIntervalMs?: number;
+  queuedIngestionIntervalMs?: number;
 }
 
 /** The account path segment of every storage URL. */
@@ -78,9 +81,9 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
   readonly authorizationContext = AUTHORIZATION_CONTEXT;
 
   constructor(private readonly options: DataManagementOptions) {
-    const intervalMs = options.queueIntervalMs ?? DEFAULT_INTERVAL_MS;
+    const intervalMs = options.queuedIngestionIntervalMs ?? DEFAULT_INTERVAL_MS;
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-      throw new RangeError(`queueIntervalMs must be a positive number of milliseconds, not ${intervalMs}.`);
+      throw new RangeError(`queuedIngestionIntervalMs must be a positive number of milliseconds, not ${intervalMs}.`);
     }
     this.processor = new IngestionProcessor({
       catalog: options.catalog,
@@ -191,15 +194,41 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
     }
   }
 
-  /** FlushImmediately asks for no batching delay: process at once. */
+  /**
+   * A new ingestion message: its status entity shows Pending until it is processed, and FlushImmediately
+   * (no batching delay) processes it at once.
+   */
   private onIngestionMessage(body: Buffer): void {
-    const text = body.toString('utf8');
-    const start = text.indexOf('<MessageText>');
-    const end = text.indexOf('</MessageText>');
-    if (start < 0 || end < start) return;
-    const content = text.slice(start + '<MessageText>'.length, end).trim();
-    const json = content.startsWith('{') ? content : Buffer.from(content, 'base64').toString('utf8');
-    if (/"FlushImmediately"\s*:\s*true/i.test(json)) this.processor.trigger();
+    let message: IngestionMessage;
+    try {
+      message = readIngestionMessage(xmlText(xmlElements(body.toString('utf8'), 'MessageText')[0] ?? ''));
+    } catch {
+      // Reported on the failed ingestions queue by the next run: let it come at once.
+      this.processor.trigger();
+      return;
+    }
+    const status = message.statusInTable;
+    const table = DM_RESOURCES.statusTable;
+    if (
+      status &&
+      message.reportMethod !== 'Queue' &&
+      message.reportLevel !== 'DoNotReport' &&
+      !this.tables.get(table, status.partitionKey, status.rowKey)
+    ) {
+      // The client writes this Pending entity itself before posting, but @azure/data-tables refuses http://
+      // URLs unless allowInsecureConnection is set, which azure-kusto-ingest does not do: it never arrives.
+      this.tables.upsertMerge(table, status.partitionKey, status.rowKey, {
+        Status: 'Pending',
+        IngestionSourceId: message.id,
+        IngestionSourcePath: withoutSas(message.blobPath),
+        Database: message.databaseName,
+        Table: message.tableName,
+        UpdatedOn: new Date().toISOString(),
+        'UpdatedOn@odata.type': 'Edm.DateTime',
+        Details: '',
+      });
+    }
+    if (message.flushImmediately) this.processor.trigger();
   }
 
   private requireBase(): string {

@@ -140,8 +140,7 @@ export class IngestionProcessor {
     const activityId = randomUUID();
     const sourcePath = withoutSas(message.blobPath);
     if (message.reportMethod !== 'Queue' && message.statusInTable) {
-      // An upsert: the client's own Pending entity may be missing (data-tables refuses http:// without
-      // allowInsecureConnection, which azure-kusto-ingest does not set, so its insert never arrives).
+      // An upsert: the entity may be missing when the message was not posted through the queue endpoint.
       tables.upsertMerge(resources.statusTable, message.statusInTable.partitionKey, message.statusInTable.rowKey, {
         Status: outcome.status,
         Details: outcome.details,
