@@ -6,7 +6,7 @@
 import type { Column, KustoScalarType, Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
 import { elements, kindOf, textOf, type KNode } from './language';
-import type { Row, TabularPlan } from './runtime';
+import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, type Compiler } from './compiler';
 import { compositeKey, operatorParameters } from './operators';
@@ -183,6 +183,7 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
             if (kind !== 'rightsemi' && kind !== 'rightanti') out.push(l.concat(rightRows[i]));
           }
           rt.tick(matches.length);
+          if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('join');
         } else if (kind === 'leftouter' || kind === 'fullouter') {
           out.push(l.concat(rightNulls));
         }

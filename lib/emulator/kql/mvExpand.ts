@@ -6,7 +6,7 @@
 import type { DynamicValue, KustoScalarType, Value } from '../model';
 import { notSupported } from '../errors';
 import { elements, textOf, type KNode } from './language';
-import type { Row, TabularPlan } from './runtime';
+import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, type Compiler } from './compiler';
 import { assemble, named, operatorParameters } from './operators';
@@ -89,6 +89,7 @@ export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scop
           out.push(build(row, computed));
         }
         rt.tick(n + 1);
+        if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('mv-expand');
       }
       return out;
     },

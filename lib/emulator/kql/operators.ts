@@ -6,7 +6,7 @@
 import type { Column, KustoScalarType, Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
 import { elements, kindOf, textOf, type KNode } from './language';
-import type { Row, ScalarPlan, TabularPlan } from './runtime';
+import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type ScalarPlan, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, firstToken, type Compiler } from './compiler';
 import { binaryOperator, compareValues, convertValue, hashKey } from './scalarApi';
@@ -419,7 +419,10 @@ function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
         const cmp = compareValues(type, v, end);
         if (sign > 0 ? cmp > 0 : cmp < 0) break;
         rows.push([v]);
-        if ((rows.length & 4095) === 0) rt.tick(4096);
+        if ((rows.length & 4095) === 0) {
+          rt.tick(4096);
+          if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
+        }
       }
       return rows;
     },

@@ -45,6 +45,12 @@ export function ingestionTimeOf(row: Row): bigint | null {
 /** Rows checked between two deadline checks in row loops. */
 export const DEADLINE_CHECK_INTERVAL = 4096;
 
+/**
+ * Most rows one operator may produce. Kusto fails runaway queries rather than exhaust memory; the emulator, running
+ * inside the developer's process, stops at this count so a `range` or join typo cannot take the process down.
+ */
+export const MAX_INTERMEDIATE_ROWS = 5_000_000;
+
 /** Default `servertimeout` of Kusto queries: 4 minutes. */
 export const DEFAULT_SERVER_TIMEOUT_MS = 4 * 60 * 1000;
 
@@ -91,6 +97,18 @@ export function queryExpired(): KustoEmulatorError {
     kustoType: 'Kusto.DataNode.Exceptions.QueryExpiredException',
     permanent: false,
   });
+}
+
+/** The error for an operator producing more than {@link MAX_INTERMEDIATE_ROWS} rows. */
+export function tooManyRows(operator: string): KustoEmulatorError {
+  return new KustoEmulatorError(
+    `Query execution has exceeded the allowed limits (80DA0001): the '${operator}' operator produced more than ${MAX_INTERMEDIATE_ROWS} rows, the most the emulator holds in one intermediate result.`,
+    {
+      status: 500,
+      code: 'LimitsExceeded',
+      kustoType: 'Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException',
+    },
+  );
 }
 
 /**
