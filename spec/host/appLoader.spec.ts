@@ -46,11 +46,16 @@ describe('finding an app entry points', () => {
 
   it('lets --script, relative to the current directory, override main', () => {
     const dir = app({ 'package.json': { main: 'missing.js' }, 'other.js': '' });
-    expect(resolveEntryPoints(dir, 'other.js', dir)).to.deep.equal({ files: [path.join(dir, 'other.js')], source: '--script' });
+    expect(resolveEntryPoints(dir, 'other.js', dir)).to.deep.equal({
+      files: [path.join(dir, 'other.js')],
+      source: '--script',
+    });
   });
 
   it('says what to do when there is no package.json, no main, a missing file or a glob matching nothing', () => {
-    expect(failure(() => resolveEntryPoints(app({}), undefined, '/')).message).to.match(/has no package\.json.*--script/);
+    expect(failure(() => resolveEntryPoints(app({}), undefined, '/')).message).to.match(
+      /has no package\.json.*--script/,
+    );
     expect(failure(() => resolveEntryPoints(app({ 'package.json': {} }), undefined, '/')).message).to.match(
       /has no "main".*dist\/src\/functions\/\*\.js/,
     );

@@ -18,7 +18,11 @@ describe('app settings and host.json', () => {
 
   it('adds local.settings.json Values to the environment without overriding what is set', () => {
     const dir = app({
-      'local.settings.json': { IsEncrypted: false, Values: { A: 'from file', B: 'from file', N: 3 }, Host: { LocalHttpPort: 7123 } },
+      'local.settings.json': {
+        IsEncrypted: false,
+        Values: { A: 'from file', B: 'from file', N: 3 },
+        Host: { LocalHttpPort: 7123 },
+      },
     });
     const env: NodeJS.ProcessEnv = { B: 'from environment' };
     const result = applyLocalSettings(dir, env);
@@ -44,7 +48,9 @@ describe('app settings and host.json', () => {
     };
     expect(fail('{')).to.match(/local\.settings\.json is not valid JSON/);
     expect(fail({ IsEncrypted: true, Values: {} })).to.match(/is encrypted/);
-    expect(fail({ Values: { X: { nested: true } } })).to.match(/The setting 'X' .* must be a string, number or boolean/);
+    expect(fail({ Values: { X: { nested: true } } })).to.match(
+      /The setting 'X' .* must be a string, number or boolean/,
+    );
   });
 
   it('reads the route prefix (empty allowed), log levels and the emulator section of host.json', () => {

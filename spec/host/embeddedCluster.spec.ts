@@ -34,7 +34,9 @@ describe('the embedded Kusto emulator of the local host', () => {
   const connections = new Map([['KustoConnectionString', ['productsdb']]]);
 
   it('starts nothing when the setting is set, so that cluster is used', async () => {
-    const env = { KustoConnectionString: 'Data Source=https://mycluster.westeurope.kusto.windows.net;Database=productsdb' };
+    const env = {
+      KustoConnectionString: 'Data Source=https://mycluster.westeurope.kusto.windows.net;Database=productsdb',
+    };
     const cluster = await start({ appDir: app({}), config: {}, connections, env });
     expect(cluster).to.equal(undefined);
     expect(env.KustoConnectionString).to.equal(
@@ -112,7 +114,9 @@ describe('the embedded Kusto emulator of the local host', () => {
       expect.fail('should not start');
     } catch (error) {
       expect(error).to.be.instanceOf(HostStartError);
-      expect((error as Error).message).to.contain('several databases (a, b)').and.contain('"database"');
+      expect((error as Error).message)
+        .to.contain('several databases (a, b)')
+        .and.contain('"database"');
     }
   });
 
@@ -123,7 +127,9 @@ describe('the embedded Kusto emulator of the local host', () => {
       expect.fail('should not start');
     } catch (error) {
       expect(error).to.be.instanceOf(HostStartError);
-      expect((error as Error).message).to.match(/^setup\.kql failed in the embedded Kusto emulator: Script block at line 5/);
+      expect((error as Error).message).to.match(
+        /^setup\.kql failed in the embedded Kusto emulator: Script block at line 5/,
+      );
     }
     // The next start creates the database again and reaches the same failure, rather than skipping the script.
     fs.writeFileSync(path.join(appDir, 'setup.kql'), SETUP);

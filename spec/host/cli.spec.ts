@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { parseArguments, UsageError } from '../../lib/host/cli';
+import { spawnHost } from './support/cliProcess';
+import { fixtureScript, makeAppDir } from './support/hostFixture';
+
+describe('the kusto-functions command', () => {
+  let appDir: string;
+  before(() => {
+    appDir = makeAppDir({ 'host.json': { version: '2.0' } });
+  });
+  after(() => fs.rmSync(appDir, { recursive: true, force: true }));
+
+  describe('arguments', () => {
+    it('reads the app directory and options', () => {
+      expect(
+        parseArguments([
+          'start',
+          'examples/products',
+          '--port',
+          '0',
+          '--script',
+          'dist/x.js',
+          '--host=0.0.0.0',
+          '--volatile',
+        ]),
+      ).to.deep.equal({ appDir: 'examples/products', port: 0, script: 'dist/x.js', host: '0.0.0.0', volatile: true });
+      expect(parseArguments(['start', '-p', '8080'])).to.deep.equal({ appDir: '.', port: 8080 });
+      expect(parseArguments(['start', '--help'])).to.equal(undefined);
+    });
+
+    it('rejects what it does not understand, saying what', () => {
+      const cases: [string[], RegExp][] = [
+        [[], /Missing command/],
+        [['run'], /Unknown command 'run'/],
+        [['start', '--port', 'x'], /--port must be a number from 0 to 65535; got 'x'/],
+        [['start', '--port', '70000'], /--port must be a number/],
+        [['start', '--script'], /--script needs a value/],
+        [['start', '--verbose'], /Unknown option '--verbose'/],
+        [['start', 'a', 'b'], /Unexpected argument 'b'/],
+      ];
+      for (const [args, message] of cases)
+        expect(() => parseArguments(args), args.join(' ')).to.throw(UsageError, message);
+    });
+  });
+
+  it('exits with code 1 and one line naming the port when the port is in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const host = spawnHost(['start', appDir, '--script', fixtureScript('lifecycleApp'), '--port', String(port)]);
+      expect(await host.exited).to.equal(1);
+      expect(host.stderr()).to.equal(
+        `Port ${port} is unavailable. Close the process using that port, or choose another port with --port <number>.\n`,
+      );
+      expect(host.stdout()).to.equal('');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits with code 1 and the usage on a bad argument', async () => {
+    const host = spawnHost(['start', appDir, '--port', 'seventy']);
+    expect(await host.exited).to.equal(1);
+    expect(host.stderr()).to.match(
+      /^--port must be a number from 0 to 65535; got 'seventy'\.\n\nUsage: kusto-functions start/,
+    );
+  });
+
+  it('stops gracefully on SIGTERM: the request under way completes, new ones are refused, terminate hooks run', async () => {
+    const host = spawnHost(['start', appDir, '--script', fixtureScript('lifecycleApp'), '--port', '0']);
+    try {
+      const url = await host.listening;
+      expect(host.stdout()).to.contain('app start hook ran');
+      const slow = fetch(`${url}/api/slow?ms=1500`).then(async (res) => ({
+        status: res.status,
+        body: await res.text(),
+      }));
+      await host.waitFor('sleeping 1500 ms');
+      host.child.kill('SIGTERM');
+      await host.waitFor('Stopping the host...');
+      // The listener is closed: a new connection is refused while the slow request finishes.
+      const refused = await fetch(`${url}/api/slow?ms=0`).then(
+        (res) => `answered ${res.status}`,
+        () => 'refused',
+      );
+      expect(refused).to.equal('refused');
+      expect(await slow).to.deep.equal({ status: 200, body: 'done' });
+      expect(await host.exited).to.equal(0);
+      const out = host.stdout();
+      const order = ["Executed 'Functions.lifecycleSlow' (Succeeded", 'app terminate hook ran', 'Host stopped.'].map(
+        (t) => out.indexOf(t),
+      );
+      expect(order.every((i) => i >= 0)).to.equal(true, out);
+      expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    } finally {
+      await host.stop();
+    }
+  });
+});
