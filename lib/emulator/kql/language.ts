@@ -171,6 +171,7 @@ export interface KustoLanguage {
   readonly KustoCode: { ParseAndAnalyze(text: string, globals: unknown): KCode };
   readonly GlobalState: { readonly Default: KGlobalState };
   readonly KustoFacts: { GetExpressionResultName(expr: KNode, defaultName: string | null): string | null };
+  readonly Binding: { readonly Binder: { GetResultColumn(expr: KNode): KSymbol | null } };
   readonly Syntax: { readonly SyntaxKind: Record<string, number> };
   readonly Symbols: {
     readonly ScalarTypes: Record<string, KSymbol>;

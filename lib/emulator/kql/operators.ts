@@ -218,9 +218,19 @@ function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope
   return { columns, run: () => mapRows(c, input.run(), compute) };
 }
 
+/**
+ * Whether an unnamed extend expression is an input column itself (`Cost`, or a conversion to its own type such as
+ * `todouble(Cost)` on a real column): Kusto.Language's projection rules leave that column as it is.
+ */
+function isColumnItself(c: Compiler, expr: KNode): boolean {
+  return c.symbolKind(c.K.Binding.Binder.GetResultColumn(expr)) === 'Column';
+}
+
 function compileExtend(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const columns = c.columns(op);
-  const exprs = elements(op.Expressions).map(named);
+  const exprs = elements(op.Expressions)
+    .map(named)
+    .filter((e) => e.name !== undefined || !isColumnItself(c, e.expr));
   const inputNames = new Set(input.columns.map((col) => col.name));
   const explicit = exprs.map((e) => e.name ?? c.K.KustoFacts.GetExpressionResultName(e.expr, '') ?? '');
   // Unnamed expressions without a derivable name get Kusto's ColumnN names, in order, from the analysis.
@@ -228,8 +238,15 @@ function compileExtend(c: Compiler, op: KNode, input: TabularPlan, scope: Scope)
   let g = 0;
   const names = explicit.map((n) => (n !== '' ? n : (generated[g++] ?? '')));
   if (names.some((n) => n === '')) throw notSupported(`'extend ${clip(textOf(op))}'`);
+  // The output takes each column from the last expression assigning it, else from the input. Its type must be the
+  // analysis' type for that column; anything else would be a wrong answer, so it is refused instead.
+  names.forEach((n, i) => {
+    if (names.lastIndexOf(n) !== i) return;
+    const expected = columns.find((col) => col.name === n)?.type;
+    const actual = c.scalarTypeOf(exprs[i].expr, `'${clip(textOf(exprs[i].expr))}'`);
+    if (expected !== actual) throw notSupported(`'extend ${clip(textOf(op))}' (column '${n}')`);
+  });
   const plans = exprs.map((e) => c.scalar(e.expr, input.columns, scope));
-  // The output takes each column from the last expression assigning it, else from the input.
   const build = assemble(input.columns, columns, names, "'extend'");
   const n = plans.length;
   const compute = (row: Row): Row => {

@@ -165,6 +165,12 @@ describe('KQL where, project and extend', () => {
       expect(result.rows).to.deep.equal([[3, 1.5]]);
     });
 
+    it('replaces a column with a conversion named after it, and leaves it alone for a bare reference to it', () => {
+      const result = run(db, 'Products | where ProductID == 1 | project Cost | extend tostring(Cost), Cost');
+      expect(schemaOf(result)).to.deep.equal(['Cost:string']);
+      expect(result.rows).to.deep.equal([['1.5']]);
+    });
+
     it('can change the type of a replaced column', () => {
       const result = run(db, 'Products | where ProductID == 1 | project Cost | extend Cost = tostring(Cost)');
       expect(schemaOf(result)).to.deep.equal(['Cost:string']);
