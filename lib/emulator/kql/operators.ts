@@ -209,11 +209,30 @@ function compileList(c: Compiler, exprs: NamedExpression[], input: Column[], sco
   };
 }
 
+/**
+ * Checks that each expression's type is the analysis' type of the column it fills: a mismatch would mean the engine
+ * misread the operator, and it refuses rather than answering wrongly.
+ */
+export function checkTypes(c: Compiler, exprs: KNode[], columns: Column[], what: string): void {
+  exprs.forEach((e, i) => {
+    const actual = c.scalarTypeOf(e, `'${clip(textOf(e))}'`);
+    if (columns[i] && actual !== columns[i].type) {
+      throw notSupported(`${what} (column '${columns[i].name}' is ${columns[i].type}, its expression ${actual})`);
+    }
+  });
+}
+
 function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const columns = c.columns(op);
   const exprs = elements(op.Expressions).map(named);
   if (exprs.length !== columns.length)
     throw notSupported(`'project ${clip(textOf(op))}' (it yields several columns per expression)`);
+  checkTypes(
+    c,
+    exprs.map((e) => e.expr),
+    columns,
+    `'project ${clip(textOf(op))}'`,
+  );
   const compute = compileList(c, exprs, input.columns, scope);
   return { columns, run: () => mapRows(c, input.run(), compute) };
 }
@@ -358,7 +377,9 @@ function compileDistinct(c: Compiler, op: KNode, input: TabularPlan, scope: Scop
   let compute: (row: Row) => Row;
   if (exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression') compute = (r) => r;
   else {
-    const plans = exprs.map((e) => c.scalar(named(e).expr, input.columns, scope));
+    const list = exprs.map((e) => named(e).expr);
+    checkTypes(c, list, columns, "'distinct'");
+    const plans = list.map((e) => c.scalar(e, input.columns, scope));
     compute = (r) => plans.map((p) => p(r));
   }
   const types = columns.map((col) => col.type);
@@ -408,6 +429,12 @@ function compileGetSchema(c: Compiler, op: KNode, input: TabularPlan): TabularPl
 function compilePrint(c: Compiler, op: KNode, scope: Scope): TabularPlan {
   const columns = c.columns(op);
   const exprs = elements(op.Expressions).map(named);
+  checkTypes(
+    c,
+    exprs.map((e) => e.expr),
+    columns,
+    "'print'",
+  );
   const compute = compileList(c, exprs, [], scope);
   return { columns, run: () => [compute([])] };
 }

@@ -9,7 +9,7 @@ import { elements, kindOf, textOf, type KNode } from './language';
 import type { Row, ScalarPlan, TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, type Compiler } from './compiler';
-import { compositeKey, named } from './operators';
+import { checkTypes, compositeKey, named } from './operators';
 import { hashKey } from './scalarApi';
 import { aggregateWidth, compileAggregate, isAggregateCall, type Aggregate, type AggregateState } from './aggregates';
 
@@ -38,6 +38,12 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
   const byClause = op.ByClause;
   if (byClause?.BinClause) throw notSupported("summarize's 'bin=' clause");
   const keyExprs = byClause ? elements(byClause.Expressions).map(named) : [];
+  checkTypes(
+    c,
+    keyExprs.map((k) => k.expr),
+    columns,
+    "summarize's by-clause",
+  );
   const keyPlans = keyExprs.map((k) => c.scalar(k.expr, input.columns, scope));
   const keyTypes: KustoScalarType[] = keyExprs.map((_, i) => columns[i]?.type ?? 'dynamic');
   const keyColumns = new Set<string>();
