@@ -96,6 +96,10 @@ export class Compiler {
           break;
         case 'ExpressionStatement': {
           const expr = statement.Expression as KNode;
+          if (kindOf(expr) === 'PipeExpression' && kindOf(expr.Operator as KNode) === 'ForkOperator') {
+            results.push(...this.compileFork(expr, scope));
+            break;
+          }
           if (!isTabular(expr.ResultType)) throw notSupported(describeNonTabular(expr));
           results.push({ name: 'PrimaryResult', plan: this.tabular(expr, scope) });
           break;
@@ -105,6 +109,27 @@ export class Compiler {
       }
     }
     return { runtime: this.runtime, parameters: this.parameters, setOptions: this.setOptions, results };
+  }
+
+  /**
+   * `T | fork (…) name=(…)`: one result per leg, each applying its operators to T (computed once). A leg is named by
+   * `name=` or a final `as name`; unnamed legs are `PrimaryResult`, like other statements' results.
+   */
+  private compileFork(expr: KNode, scope: Scope): ResultPlan[] {
+    const input = scope.inFunction
+      ? this.tabular(expr.Expression as KNode, scope)
+      : this.memoized(this.tabular(expr.Expression as KNode, scope));
+    const leg = (node: KNode): TabularPlan =>
+      kindOf(node) === 'PipeExpression'
+        ? compileOperator(this, node.Operator as KNode, leg(node.Expression as KNode), scope)
+        : compileOperator(this, node, input, scope);
+    return elements((expr.Operator as KNode).Expressions).map((fork) => {
+      const body = fork.Expression as KNode;
+      const last = kindOf(body) === 'PipeExpression' ? (body.Operator as KNode) : body;
+      const asName = kindOf(last) === 'AsOperator' ? ((last.Name as KNode).SimpleName as string) : undefined;
+      const name = (fork.NameEquals?.Name?.SimpleName as string | undefined) ?? asName ?? 'PrimaryResult';
+      return { name, plan: leg(body) };
+    });
   }
 
   private declareParameters(statement: KNode, scope: Scope): void {

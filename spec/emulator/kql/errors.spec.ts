@@ -48,7 +48,7 @@ describe('KQL errors', () => {
     expect(() => run(db, 'Products | extend r = row_number()')).to.throw(
       /'row_number' is not supported by the emulator/,
     );
-    expect(() => run(db, 'Products | fork (take 1) (take 2)')).to.throw(/'fork' operator is not supported/);
+    expect(() => run(db, 'Products | sample 2')).to.throw(/'sample' operator is not supported/);
   });
 
   it('stops a query that runs past servertimeout with Kusto\'s "Query is expired" error', () => {

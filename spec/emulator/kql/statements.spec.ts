@@ -139,6 +139,17 @@ describe('KQL statements', () => {
     });
   });
 
+  describe('fork', () => {
+    it('produces one result per leg, named by name= or a final as', () => {
+      const results = runAll(
+        db,
+        "Products | where Category == 'fruit' | fork (count) Cheap=(where Cost < 1.0 | project Name) (take 1 | project Name | as First)",
+      );
+      expect(results.map((r) => r.name)).to.deep.equal(['PrimaryResult', 'Cheap', 'First']);
+      expect(results.map((r) => r.rows)).to.deep.equal([[[3n]], [['Banana']], [['Apple']]]);
+    });
+  });
+
   describe('plan cache', () => {
     it('reuses the compiled plan for the same text with other parameter values', () => {
       const text = 'declare query_parameters (id:long); Products | where ProductID == id | project Name';
