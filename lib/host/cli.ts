@@ -19,6 +19,9 @@ Options:
   --volatile            keep the embedded emulator's data in memory only
   -h, --help            show this help`;
 
+// A signal repeated within this time is the same request to stop.
+const REPEAT_SIGNAL_MS = 1000;
+
 /** Thrown for command-line mistakes; the message says what is wrong. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -109,13 +112,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const running = host;
   return new Promise<number>((resolve) => {
-    let signals = 0;
+    let firstSignalAt: number | undefined;
     const stop = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
+      if (firstSignalAt !== undefined) {
+        // Under `npm start` one Ctrl+C arrives twice (from the terminal and forwarded by npm): only a later one
+        // means "do not wait".
+        if (Date.now() - firstSignalAt < REPEAT_SIGNAL_MS) return;
         process.stderr.write(`${signal} again: exiting without waiting.\n`);
         process.exit(130);
       }
+      firstSignalAt = Date.now();
       running.close().then(
         () => resolve(0),
         (error: unknown) => {

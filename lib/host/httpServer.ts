@@ -20,6 +20,7 @@ import {
   writeRpcHttpResponse,
 } from './httpMessages';
 import type { Invoker } from './invoker';
+import { delay, SHUTDOWN_GRACE_MS } from './shutdown';
 import { adminInvocation } from './triggerPayloads';
 
 /** What the listener serves once the app is loaded. */
@@ -240,12 +241,22 @@ export class HostServer {
    * Stops accepting connections and new requests (those arriving on open connections get 503), waits for the
    * requests under way, then closes every connection and releases the port.
    */
-  close(): Promise<void> {
+  close(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     this.#closing ??= (async () => {
       const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
       this.#server.closeIdleConnections();
-      // Bounded: each pass waits for the requests under way, and no new ones are accepted.
-      for (let pass = 0; pass < 10_000 && this.#active.size > 0; pass++) await Promise.allSettled([...this.#active]);
+      const deadline = Date.now() + graceMs;
+      while (this.#active.size > 0 && Date.now() < deadline) {
+        const timer = delay(deadline - Date.now());
+        await Promise.race([Promise.allSettled([...this.#active]), timer.promise]);
+        timer.cancel();
+      }
+      if (this.#active.size > 0) {
+        this.#log.host(
+          'warning',
+          `${this.#active.size} request(s) still running after ${graceMs} ms: closing their connections.`,
+        );
+      }
       this.#server.closeAllConnections();
       await closed;
     })();

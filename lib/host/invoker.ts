@@ -17,6 +17,7 @@ import {
 } from '../worker';
 import type { HostFunction } from './appFunctions';
 import type { HostLogger } from './hostLog';
+import { delay } from './shutdown';
 
 /** What the host hands an invocation. */
 export interface InvocationInput {
@@ -61,11 +62,22 @@ export class Invoker {
     return this.#inFlight.size;
   }
 
-  /** Resolves once every invocation under way has ended (those started meanwhile included). */
-  async drain(): Promise<void> {
-    // Bounded: each pass waits for at least one invocation to end, and the caller stops new ones first.
-    for (let pass = 0; pass < 10_000 && this.#inFlight.size > 0; pass++) {
-      await Promise.allSettled([...this.#inFlight]);
+  /**
+   * Resolves once every invocation under way has ended (those started meanwhile included), or after `graceMs`
+   * (logging how many are still running).
+   */
+  async drain(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.#inFlight.size > 0 && Date.now() < deadline) {
+      const timer = delay(deadline - Date.now());
+      await Promise.race([Promise.allSettled([...this.#inFlight]), timer.promise]);
+      timer.cancel();
+    }
+    if (this.#inFlight.size > 0) {
+      this.#log.host(
+        'warning',
+        `${this.#inFlight.size} invocation(s) still running after ${graceMs} ms: stopping anyway.`,
+      );
     }
   }
 

@@ -21,6 +21,7 @@ import { consoleLogSink, fromRpcLevel, HostLogger, type HostLogSink } from './ho
 import { HttpRouter } from './httpRouter';
 import { HostServer } from './httpServer';
 import { Invoker } from './invoker';
+import { SHUTDOWN_GRACE_MS } from './shutdown';
 import { TimerScheduler } from './timers';
 
 /** The port the host listens on unless told otherwise, as Core Tools. */
@@ -225,8 +226,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         closing ??= (async () => {
           log.host('information', 'Stopping the host...');
           timers.stop();
-          await server.close();
-          await invoker.drain();
+          const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+          await server.close(SHUTDOWN_GRACE_MS);
+          await invoker.drain(Math.max(0, deadline - Date.now()));
           try {
             await worker.terminateApp();
           } catch (error) {
