@@ -106,10 +106,22 @@ export function classifyFailure(error: unknown): KustoFailure {
       retryAfterMs: retryAfter(e.response?.headers),
     };
   }
-  // A network error: axios puts the system error's code on itself, undici-style errors on their cause.
-  const cause = e.cause as AxiosLike | undefined;
-  const code = str(e.code) ?? (cause && typeof cause === 'object' ? str(cause.code) : undefined);
   const message = str(e.message) ?? String(error);
+  if ((error as { name?: unknown }).name === 'KustoAuthenticationError') {
+    return {
+      code: 'AuthenticationFailed',
+      message: `authentication failed: ${message}`,
+      network: false,
+      transient: false,
+    };
+  }
+  // A network error: axios puts the system error's code on itself, undici-style errors on their cause, and
+  // azure-kusto-data's cloud metadata lookup only into its message ("Failed to get cloud info … ECONNREFUSED").
+  const cause = e.cause as AxiosLike | undefined;
+  const code =
+    str(e.code) ??
+    (cause && typeof cause === 'object' ? str(cause.code) : undefined) ??
+    [...NETWORK].find((c) => message.includes(c));
   const network =
     (code !== undefined && NETWORK.has(code)) || /socket hang up|timeout of \d+ms exceeded/i.test(message);
   return {
