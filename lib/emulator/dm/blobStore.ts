@@ -60,9 +60,17 @@ function readBlockList(xml: string): { list: 'latest' | 'committed' | 'uncommitt
   }));
 }
 
+/**
+ * Bytes of already-ingested blobs kept (RetainBlobOnSuccess, failures): beyond it the oldest go, as a
+ * TempStorage retention would remove them, so a long-running emulator does not grow without bound.
+ */
+const RETIRED_BYTES_LIMIT = 256 * 1024 * 1024;
+
 /** Blob containers by name; each holds block blobs by name. */
 export class BlobStore {
   private readonly containers = new Map<string, Map<string, BlobEntry>>();
+  private readonly retired: { container: string; name: string; blob: StoredBlob }[] = [];
+  private retiredBytes = 0;
 
   constructor(containerNames: readonly string[]) {
     for (const name of containerNames) this.containers.set(name, new Map());
@@ -81,6 +89,20 @@ export class BlobStore {
   /** Removes a blob; whether it existed. */
   delete(container: string, name: string): boolean {
     return this.containers.get(container)?.delete(name) ?? false;
+  }
+
+  /** Marks a blob as ingested: it stays readable until ingested blobs hold more than the retention limit. */
+  retire(container: string, name: string): void {
+    const blob = this.get(container, name);
+    if (!blob) return;
+    this.retired.push({ container, name, blob });
+    this.retiredBytes += blob.data.length;
+    while (this.retiredBytes > RETIRED_BYTES_LIMIT && this.retired.length > 0) {
+      const oldest = this.retired.shift() as { container: string; name: string; blob: StoredBlob };
+      this.retiredBytes -= oldest.blob.data.length;
+      // Unless it was uploaded again since.
+      if (this.get(oldest.container, oldest.name) === oldest.blob) this.delete(oldest.container, oldest.name);
+    }
   }
 
   /** Serves one request on `container`/`blobName` (blobName empty for container-level requests). */

@@ -91,9 +91,11 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
       tables: this.tables,
       resources: DM_RESOURCES,
       lookupBlob: (path) => this.lookupBlob(path),
-      deleteBlob: (path) => {
+      releaseBlob: (path, keep) => {
         const place = this.blobPlace(path);
-        if (place) this.blobs.delete(place.container, place.name);
+        if (!place) return;
+        if (keep) this.blobs.retire(place.container, place.name);
+        else this.blobs.delete(place.container, place.name);
       },
       authorizationContext: AUTHORIZATION_CONTEXT,
       intervalMs,

@@ -33,8 +33,8 @@ export interface ProcessorOptions {
   resources: ProcessorResources;
   /** Finds the blob a message's BlobPath names. */
   lookupBlob: (blobPath: string) => BlobLookup;
-  /** Deletes the blob a message's BlobPath names (after a success, unless RetainBlobOnSuccess). */
-  deleteBlob: (blobPath: string) => void;
+  /** Done with the blob a message's BlobPath names: deleted (`keep` false) or kept within the retention limit. */
+  releaseBlob: (blobPath: string, keep: boolean) => void;
   /** The token `.get kusto identity token` hands out. */
   authorizationContext: string;
   /** Milliseconds between runs. */
@@ -122,7 +122,8 @@ export class IngestionProcessor {
         this.options.authorizationContext,
       );
       this.report(message, outcome);
-      if (outcome.status === 'Succeeded' && !message.retainBlobOnSuccess) this.options.deleteBlob(message.blobPath);
+      // Failed blobs are kept for analysis, as Kusto keeps them.
+      this.options.releaseBlob(message.blobPath, outcome.status !== 'Succeeded' || message.retainBlobOnSuccess);
     } catch {
       // Reporting failed (a status queue at its limit): leave the message to come back, a bounded number of times.
       if (queued.dequeueCount < MAX_DEQUEUE_COUNT) return;
