@@ -53,7 +53,7 @@ function starColumns(ctx: AggregateContext, exclude: string | undefined): number
 }
 
 /** The number of output columns an aggregate call yields. */
-export function aggregateWidth(c: Compiler, call: KNode, ctx: Omit<AggregateContext, 'output'>): number {
+export function aggregateWidth(call: KNode, ctx: Omit<AggregateContext, 'output'>): number {
   const name = functionName(call).toLowerCase();
   const args = elements((call.ArgumentList as KNode).Expressions);
   const star = args.some((a) => kindOf(a) === 'StarExpression');
@@ -71,7 +71,6 @@ export function aggregateWidth(c: Compiler, call: KNode, ctx: Omit<AggregateCont
     case 'percentiles':
       return args.length - 1;
     default:
-      void c;
       return 1;
   }
 }

@@ -68,7 +68,7 @@ function columnIndex(columns: Column[], name: string, side: string): number {
 }
 
 /** The key equalities of `on …`. */
-function joinKeys(c: Compiler, clause: KNode | null | undefined, left: Column[], right: Column[]): KeyPair[] {
+function joinKeys(clause: KNode | null | undefined, left: Column[], right: Column[]): KeyPair[] {
   if (!clause || kindOf(clause) !== 'JoinOnClause') {
     throw notSupported(`The join condition '${clause ? clip(textOf(clause)) : ''}' (only 'on' equalities are)`);
   }
@@ -101,7 +101,6 @@ function joinKeys(c: Compiler, clause: KNode | null | undefined, left: Column[],
     const r = columnIndex(right, rightName, 'right');
     const lt = left[l].type;
     const rt = right[r].type;
-    void c;
     return { left: l, right: r, leftType: lt, rightType: rt, type: keyType(lt, rt, leftName) };
   });
 }
@@ -142,7 +141,7 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
   if (!KINDS.has(kind)) throw notSupported(`The join kind '${raw}'`);
   const right = c.tabular(op.Expression as KNode, scope);
   const columns = c.columns(op);
-  const keys = joinKeys(c, op.ConditionClause, left.columns, right.columns);
+  const keys = joinKeys(op.ConditionClause, left.columns, right.columns);
   const leftKey = keyOf(keys, 'left');
   const rightKey = keyOf(keys, 'right');
   const lw = left.columns.length;
@@ -211,7 +210,7 @@ export function compileLookup(c: Compiler, op: KNode, left: TabularPlan, scope: 
   if (kind !== 'leftouter' && kind !== 'inner') throw notSupported(`The lookup kind '${kind}'`);
   const right = c.tabular(op.Expression as KNode, scope);
   const columns = c.columns(op);
-  const keys = joinKeys(c, op.LookupClause, left.columns, right.columns);
+  const keys = joinKeys(op.LookupClause, left.columns, right.columns);
   const leftKey = keyOf(keys, 'left');
   const rightKey = keyOf(keys, 'right');
   const rightKeyColumns = new Set(keys.map((k) => k.right));

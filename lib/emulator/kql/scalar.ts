@@ -11,6 +11,7 @@ import { ingestionTimeOf, type ScalarPlan } from './runtime';
 import type { Scope } from './scope';
 import { clip, functionName, type Compiler } from './compiler';
 import { binaryOperator, convertValue, hashKey, scalarFunctions, unaryOperator } from './scalarApi';
+import { fromJson } from '../values';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
 const REGISTRY_OPERATORS: Record<string, string> = {
@@ -228,24 +229,37 @@ function listSource(c: Compiler, items: KNode[], columns: Column[], scope: Scope
   return (row) => parts.flatMap((p) => p(row));
 }
 
+/** The key a dynamic element compares by in comparison type `ct`; undefined when it cannot equal a `ct` value. */
+function dynamicKey(ct: KustoScalarType, v: Value, caseless: boolean): unknown {
+  if (typeof v === 'number') {
+    if (!NUMERIC.has(ct)) return undefined;
+    // A whole number can equal a long; a fractional one only a real.
+    if (ct === 'real' || ct === 'decimal') return v;
+    return Number.isInteger(v) ? `n${v}` : undefined;
+  }
+  if (typeof v === 'string') {
+    if (ct === 'string') return caseless ? v.toLowerCase() : v;
+    if (ct !== 'datetime' && ct !== 'timespan' && ct !== 'guid') return undefined;
+    try {
+      return keyIn(ct, fromJson(ct, v), ct, caseless);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof v === 'boolean') return ct === 'bool' ? v : undefined;
+  return undefined;
+}
+
 /** The key a candidate or left value compares by, in comparison type `ct`; undefined when it cannot match. */
 function keyIn(ct: KustoScalarType, value: Value, type: KustoScalarType, caseless: boolean): unknown {
   if (value === null) return undefined;
-  let v: Value = value;
-  if (type === 'dynamic' && ct !== 'dynamic') {
-    if (typeof v === 'number') v = ct === 'long' ? (Number.isInteger(v) ? BigInt(v) : v) : v;
-    else if (typeof v !== 'string' && typeof v !== 'boolean') return undefined;
-    if (typeof v === 'number' || typeof v === 'bigint') {
-      if (!NUMERIC.has(ct)) return undefined;
-      return typeof v === 'bigint' ? `n${v}` : Number.isInteger(v) && ct === 'long' ? `n${v}` : v;
-    }
-  } else if (type !== ct) {
-    v = convertValue(v, type, ct);
-  }
+  if (type === 'dynamic' && ct !== 'dynamic') return dynamicKey(ct, value, caseless);
+  const v = type === ct ? value : convertValue(value, type, ct);
+  if (v === null) return undefined;
   if (caseless && typeof v === 'string') return v.toLowerCase();
+  // Longs (and ints compared as long) by their digits, so bigint and number forms of one value meet.
   if (typeof v === 'bigint') return `n${v}`;
-  if (ct === 'long' && typeof v === 'number' && Number.isInteger(v)) return `n${v}`;
-  if (ct === 'real' && typeof v === 'number') return v;
+  if ((ct === 'long' || ct === 'int') && typeof v === 'number') return `n${v}`;
   return hashKey(ct, v);
 }
 
@@ -257,8 +271,8 @@ function compileIn(c: Compiler, node: KNode, kind: string, columns: Column[], sc
   const negate = kind.startsWith('Not');
   // Kusto.Language's kinds do not say which form is case-insensitive; the operator's spelling does (`in~`, `!in~`).
   const ci = (node.Operator?.Text ?? '').includes('~');
-  const itemTypes = items.map((i) => (isTabular(i.ResultType) ? 'dynamic' : typeOf(c, i)));
-  const ct = comparisonType(leftType, itemTypes as KustoScalarType[]);
+  const itemTypes = items.map((i) => (isTabular(i.ResultType) ? (c.columns(i)[0]?.type ?? 'dynamic') : typeOf(c, i)));
+  const ct = comparisonType(leftType, itemTypes);
   const source = listSource(c, items, columns, scope);
   const rowDependent = items.some((i) => readsRow(c, i));
   const build = (row: Value[]): Set<unknown> => {
@@ -337,7 +351,6 @@ function compileHasAnyAll(c: Compiler, node: KNode, all: boolean, columns: Colum
 function compileEngineFunction(
   c: Compiler,
   name: string,
-  node: KNode,
   args: KNode[],
   columns: Column[],
   scope: Scope,
@@ -372,7 +385,6 @@ function compileEngineFunction(
       c.runtime.usesIngestionTime = true;
       return (row) => ingestionTimeOf(row);
     default:
-      void node;
       return undefined;
   }
 }
@@ -386,7 +398,7 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   }
   const name = functionName(node).toLowerCase();
   const args = elements((node.ArgumentList as KNode).Expressions);
-  const engine = compileEngineFunction(c, name, node, args, columns, scope);
+  const engine = compileEngineFunction(c, name, args, columns, scope);
   if (engine) return engine;
   const impl = scalarFunctions.get(name);
   if (!impl) {

@@ -57,7 +57,7 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
   for (const e of elements(op.Aggregates)) {
     const { expr } = named(e);
     if (isAggregateCall(c, expr)) {
-      const width = aggregateWidth(c, expr, { input: input.columns, keyColumns });
+      const width = aggregateWidth(expr, { input: input.columns, keyColumns });
       const output = columns.slice(offset, offset + width);
       offset += width;
       const aggregate = compileAggregate(c, expr, { input: input.columns, keyColumns, output }, scope);

@@ -62,6 +62,16 @@ describe('KQL where, project and extend', () => {
       ]);
     });
 
+    it('compares in-lists of mixed numeric types by value, never truncating', () => {
+      expect(column(run(db, 'Products | where ProductID in (1, 2.5, 3.0)'), 'ProductID')).to.deep.equal([1n, 3n]);
+      expect(column(run(db, 'Products | where ProductID in (dynamic([2, 2.5, "4"]))'), 'ProductID')).to.deep.equal([
+        2n,
+      ]);
+      expect(
+        column(run(db, 'Products | where ProductID in ((datatable(x:real)[2.5, 4.0]))'), 'ProductID'),
+      ).to.deep.equal([4n]);
+    });
+
     it('supports between and !between, inclusive', () => {
       expect(column(run(db, 'Products | where Cost between (0.75 .. 2.25)'), 'Name')).to.deep.equal([
         'Apple',
