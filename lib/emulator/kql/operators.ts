@@ -325,18 +325,22 @@ export function sortKey(c: Compiler, node: KNode, columns: Column[], scope: Scop
   };
 }
 
-/** Sorts rows by keys (stable). */
+/** Sorts rows by keys (stable). Keys are computed once per row, into one array per key, and row indexes sorted. */
 export function sortRows(c: Compiler, rows: Row[], keys: SortKey[]): Row[] {
   const rt = c.runtime;
-  const decorated = rows.map((row, i) => {
+  const n = rows.length;
+  const values = keys.map(() => new Array<Value>(n));
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    for (let k = 0; k < keys.length; k++) values[k][i] = keys[k].plan(row);
     if ((i & 4095) === 4095) rt.tick(4096);
-    return { row, k: keys.map((key) => key.plan(row)) };
-  });
-  decorated.sort((a, b) => {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const x = a.k[i];
-      const y = b.k[i];
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const x = values[k][a];
+      const y = values[k][b];
       if (x === null || y === null) {
         if (x === y) continue;
         return (x === null) === key.nullsFirst ? -1 : 1;
@@ -344,9 +348,9 @@ export function sortRows(c: Compiler, rows: Row[], keys: SortKey[]): Row[] {
       const cmp = compareValues(key.type, x, y);
       if (cmp !== 0) return key.desc ? -cmp : cmp;
     }
-    return 0;
+    return a - b;
   });
-  return decorated.map((d) => d.row);
+  return order.map((i) => rows[i]);
 }
 
 function compileSort(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {

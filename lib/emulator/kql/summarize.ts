@@ -114,14 +114,24 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
       const groups = new Map<unknown, { keys: Value[]; states: AggregateState[] }>();
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
-        const keys = single ? [single(row)] : keyPlans.map((p) => p(row));
-        const k = single ? hashKey(keyTypes[0], keys[0]) : compositeKey(keyTypes, keys);
+        let k: unknown;
+        let keys: Value[] | undefined;
+        if (single) {
+          // One key: no per-row key array, the hash of the value is the group's Map key.
+          const v = single(row);
+          k = hashKey(keyTypes[0], v);
+          if (!groups.has(k)) keys = [v];
+        } else {
+          keys = keyPlans.map((p) => p(row));
+          k = compositeKey(keyTypes, keys);
+        }
         let g = groups.get(k);
         if (!g) {
-          g = { keys, states: create() };
+          g = { keys: keys as Value[], states: create() };
           groups.set(k, g);
         }
-        for (const st of g.states) st.add(row);
+        const states = g.states;
+        for (let j = 0; j < states.length; j++) states[j].add(row);
         if ((i & 4095) === 4095) rt.tick(4096);
       }
       const out: Row[] = [];
