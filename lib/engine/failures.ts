@@ -122,13 +122,23 @@ export function classifyFailure(error: unknown): KustoFailure {
     str(e.code) ??
     (cause && typeof cause === 'object' ? str(cause.code) : undefined) ??
     [...NETWORK].find((c) => message.includes(c));
+  // azure-kusto-ingest rethrows what its resource manager met as a plain Error whose text holds the HTTP status
+  // ("Failed to fetch ingestion resources from service.  Request failed with status code 503.") and a stack.
+  const firstLine = message.split('\n', 1)[0].trim();
+  const wrappedStatus = /status code (\d{3})/.exec(message)?.[1];
+  if (wrappedStatus !== undefined) {
+    const status = Number(wrappedStatus);
+    return { status, code, message: firstLine, network: false, transient: TRANSIENT_STATUS.has(status) };
+  }
   const network =
     (code !== undefined && NETWORK.has(code)) || /socket hang up|timeout of \d+ms exceeded/i.test(message);
+  // Storage uploads and queue posts were tried on every account the service gave before these are thrown.
+  const storage = /^Failed to (upload to blob|send message to queue)|was throttled \d+ times/.test(firstLine);
   return {
     code,
-    message,
+    message: firstLine,
     network,
-    transient: (code !== undefined && TRANSIENT_NETWORK.has(code)) || /socket hang up/i.test(message),
+    transient: storage || (code !== undefined && TRANSIENT_NETWORK.has(code)) || /socket hang up/i.test(message),
   };
 }
 
