@@ -116,9 +116,7 @@ export class Compiler {
    * `name=` or a final `as name`; unnamed legs are `PrimaryResult`, like other statements' results.
    */
   private compileFork(expr: KNode, scope: Scope): ResultPlan[] {
-    const input = scope.inFunction
-      ? this.tabular(expr.Expression as KNode, scope)
-      : this.memoized(this.tabular(expr.Expression as KNode, scope));
+    const input = this.memoized(this.tabular(expr.Expression as KNode, scope));
     const leg = (node: KNode): TabularPlan =>
       kindOf(node) === 'PipeExpression'
         ? compileOperator(this, node.Operator as KNode, leg(node.Expression as KNode), scope)
