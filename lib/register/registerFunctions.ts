@@ -5,6 +5,7 @@
  */
 import * as azureFunctions from '@azure/functions';
 import type { FunctionInput, FunctionOutput } from '@azure/functions';
+import type { KustoEngine } from '../engine';
 import { KustoConfigurationError } from '../errors';
 import { hasFunctionMetadata, type ClassType } from '../metadata';
 import type { FunctionDescription } from './description';
@@ -25,6 +26,17 @@ export type FunctionTarget = ClassType | object;
 export interface RegisterOptions {
   /** Where to register: @azure/functions' `app` unless given. */
   app?: FunctionsApp;
+  /**
+   * Who runs the Kusto bindings: `host` (the default) declares them to the Functions host, whose Kusto extension
+   * (extension bundle Microsoft.Azure.Functions.ExtensionBundle.Preview) runs them; `in-process` declares none and
+   * runs them inside the worker with the SDK's engine, for apps without that bundle. Handlers see the same either way.
+   */
+  bindings?: 'host' | 'in-process';
+  /**
+   * The engine for `in-process` mode. Default: one made on first use with the app settings of `process.env`, closed
+   * when the app terminates (@azure/functions' `app.hook.appTerminate`). An engine you pass is yours to close.
+   */
+  engine?: KustoEngine;
 }
 
 /** Internal options: how Kusto bindings run (host extension or the SDK's engine). */
@@ -116,6 +128,28 @@ function register(app: FunctionsApp, fn: FunctionDescription, instance: object, 
   }
 }
 
+type TerminateHook = (handler: () => Promise<void>) => unknown;
+
+// The engine in-process mode made for an app, shared by every registerFunctions call into that app.
+const defaultEngines = new WeakMap<object, KustoEngine>();
+
+// In-process mode's bindings, loaded only then: host mode never loads the engine.
+function inProcessInternals(options: RegisterOptions, app: FunctionsApp): RegisterInternals {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
+  const { inProcessBindings } = require('./inProcessBindings') as typeof import('./inProcessBindings');
+  let engine = options.engine ?? defaultEngines.get(app);
+  if (engine === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
+    const { createKustoEngine } = require('../engine') as typeof import('../engine');
+    const owned = createKustoEngine();
+    const hook = (app as { hook?: { appTerminate?: TerminateHook } }).hook ?? azureFunctions.app.hook;
+    hook.appTerminate?.(() => owned.close());
+    defaultEngines.set(app, owned);
+    engine = owned;
+  }
+  return { bindings: inProcessBindings(engine), declareKustoBindings: false };
+}
+
 /** Shared by the public overloads and the in-process mode. */
 export function registerWith(
   options: RegisterOptions,
@@ -123,6 +157,13 @@ export function registerWith(
   internals: RegisterInternals = {},
 ): FunctionDescription[] {
   const app = options.app ?? azureFunctions.app;
+  const mode = options.bindings ?? 'host';
+  if (mode !== 'host' && mode !== 'in-process') {
+    throw new KustoConfigurationError(`registerFunctions: bindings is '${String(mode)}'; use 'host' or 'in-process'.`);
+  }
+  if (options.engine !== undefined && mode !== 'in-process') {
+    throw new KustoConfigurationError(`registerFunctions: an engine is used only with bindings: 'in-process'.`);
+  }
   const problems = new Problems();
   const planned: { fn: FunctionDescription; instance: object }[] = [];
   const names = registeredNames.get(app) ?? new Map<string, string>();
@@ -151,7 +192,8 @@ export function registerWith(
   }
   // Nothing is registered unless everything checks out.
   if (problems.list.length > 0) report(problems);
-  for (const { fn, instance } of planned) register(app, fn, instance, internals);
+  const run = mode === 'in-process' && internals.bindings === undefined ? inProcessInternals(options, app) : internals;
+  for (const { fn, instance } of planned) register(app, fn, instance, run);
   registeredNames.set(app, seen);
   return planned.map((p) => p.fn);
 }
@@ -168,6 +210,8 @@ export function registerWith(
  * registerFunctions(ProductFunctions);
  * // or, to register into another `app` (tests):
  * registerFunctions({ app: myApp }, ProductFunctions);
+ * // or, to run the Kusto bindings in the worker (no Kusto extension in the host):
+ * registerFunctions({ bindings: 'in-process' }, ProductFunctions);
  * ```
  */
 export function registerFunctions(...targets: FunctionTarget[]): FunctionDescription[];
