@@ -122,7 +122,8 @@ export class HostLogger {
       time: new Date(),
       level,
       category: 'function',
-      message: scrubSecrets(message),
+      // The host's own Executing/Executed lines hold no settings; what handlers log may.
+      message: lifecycle ? message : scrubSecrets(message),
       functionName,
       invocationId,
     };
