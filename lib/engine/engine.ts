@@ -20,11 +20,11 @@ import {
   DEFAULT_CONNECTION_SETTING,
   KustoClientPool,
   newClientRequestId,
-  newClientRequestProperties,
   resolveConnection,
   type KustoConnection,
 } from '../kusto';
 import { BindingData, compileTemplate, type ResolutionSite } from './bindingData';
+import { requestProperties } from './clientModules';
 import { classifyFailure, failureLabel } from './failures';
 import type { IngestOutcome, KustoEngine, KustoEngineOptions, TriggerData } from './index';
 import { Ingestor, STREAMING_LIMIT_BYTES, type QueuedSettings } from './ingest';
@@ -99,7 +99,7 @@ export class BindingEngine implements KustoEngine {
         `${where}: kqlCommand is empty: give the KQL query or management command to run.`,
       );
     }
-    const properties = newClientRequestProperties('input', connection);
+    const properties = requestProperties('input', connection);
     const parameters = this.#compileParameters(binding.kqlParameters, kql, where);
     for (const p of parameters) {
       const text = this.#resolve(p.parts, { binding: where, option: `kqlParameters (@${p.name})` }, data);
@@ -184,7 +184,7 @@ export class BindingEngine implements KustoEngine {
           connection.identityKey,
           database,
           table,
-          newClientRequestProperties('output', connection),
+          requestProperties('output', connection),
         );
       } catch (error) {
         const failure = classifyFailure(error);

@@ -22,7 +22,7 @@ import type { IngestionResult } from 'azure-kusto-ingest/types/src/ingestionResu
 import type { KustoDataFormat } from '../binding';
 import { KustoBindingError } from '../errors';
 import { type KustoClientPool, type KustoConnection } from '../kusto';
-import { loadKustoIngest } from '../kusto/modules';
+import { kustoIngest } from './clientModules';
 import { classifyFailure, failureLabel, isStreamingNotEnabled, type KustoFailure } from './failures';
 import type { IngestOutcome, KustoEngineOptions } from './index';
 import { RetriesExhausted, withRetries, type RetryPolicy } from './retry';
@@ -93,7 +93,7 @@ export class Ingestor {
       return this.#queued(request, bytes, false);
     }
     const client = await this.pool.ingestClient(request.connection, 'streaming');
-    const { StreamDescriptor } = loadKustoIngest();
+    const { StreamDescriptor } = kustoIngest();
     const props = this.#properties(request);
     try {
       await withRetries(
@@ -140,7 +140,7 @@ export class Ingestor {
     bytes: Buffer,
     asked: boolean,
   ): Promise<Omit<IngestOutcome, 'database' | 'table' | 'records' | 'sourceId'>> {
-    const ingest = loadKustoIngest();
+    const ingest = kustoIngest();
     const polling = asked && request.queued.pollIntervalSeconds !== undefined;
     const props = {
       ...(this.#properties(request) as Record<string, unknown>),
