@@ -99,4 +99,43 @@ describe('the kusto-functions command', () => {
       await host.stop();
     }
   });
+
+  it('keeps the embedded emulator data in the app directory across restarts (flushed at shutdown)', async function () {
+    this.timeout(120_000);
+    const dataApp = makeAppDir({
+      'host.json': { version: '2.0' },
+      'setup.kql':
+        '.create table Things (Id:long, Label:string)\n\n.alter table Things policy streamingingestion enable\n',
+    });
+    const env = { ...process.env };
+    delete env.KustoConnectionString;
+    delete env.UnreachableKusto;
+    const args = ['start', dataApp, '--script', fixtureScript('kustoApp'), '--port', '0'];
+    try {
+      const first = spawnHost(args, env);
+      const firstUrl = await first.listening;
+      expect(first.stdout()).to.contain('Kusto: created database hostdb.');
+      expect(first.stdout()).to.contain('Kusto: ran setup.kql in hostdb (2 commands).');
+      const written = await fetch(`${firstUrl}/api/things`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ Id: 1, Label: 'kept' }]),
+      });
+      expect(written.status).to.equal(201);
+      expect(await first.stop()).to.equal(0);
+
+      const second = spawnHost(args, env);
+      try {
+        const secondUrl = await second.listening;
+        expect(second.stdout()).to.contain('Kusto: loaded database hostdb from the data directory.');
+        expect(second.stdout()).to.contain('Kusto: setup.kql not run: hostdb already exists');
+        const read = await fetch(`${secondUrl}/api/things/1`);
+        expect(await read.json()).to.deep.equal([{ Id: 1, Label: 'kept' }]);
+      } finally {
+        expect(await second.stop()).to.equal(0);
+      }
+    } finally {
+      fs.rmSync(dataApp, { recursive: true, force: true });
+    }
+  });
 });
