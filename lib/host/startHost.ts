@@ -160,6 +160,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     cleanups.push(stopLogs);
 
     const registered = loadEntryPoints(worker, entry);
+    // As the worker does once the app is loaded (this also locks app.setup). HTTP streaming answers through a proxy
+    // the host does not speak yet: refuse it clearly rather than hang every request.
+    const capabilities = await worker.programmingModel?.getCapabilities?.({});
+    if (capabilities?.HttpUri) {
+      throw new HostStartError(
+        'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.',
+      );
+    }
     const functions: HostFunction[] = [...registered.values()].map(describeFunction);
     for (const fn of functions) names.add(fn.name);
 

@@ -69,6 +69,14 @@ describe('the kusto-functions command', () => {
     );
   });
 
+  it('refuses an app that enables HTTP streaming, saying so in one line', async () => {
+    const host = spawnHost(['start', appDir, '--script', fixtureScript('streamingApp'), '--port', '0']);
+    expect(await host.exited).to.equal(1);
+    expect(host.stderr()).to.equal(
+      'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.\n',
+    );
+  });
+
   it('stops gracefully on SIGTERM: the request under way completes, new ones are refused, terminate hooks run', async () => {
     const host = spawnHost(['start', appDir, '--script', fixtureScript('lifecycleApp'), '--port', '0']);
     try {
