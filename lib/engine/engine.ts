@@ -120,7 +120,7 @@ export class BindingEngine implements KustoEngine {
         : await withRetries(this.#retry, run, (failure, attempt, delay) =>
             this.#log(
               'warning',
-              `${where}: query attempt ${attempt} failed (${failureLabel(failure)}); retrying in ${Math.round(delay)} ms.`,
+              `${where}: query attempt ${attempt} failed${failureLabel(failure)}; retrying in ${Math.round(delay)} ms.`,
             ),
           );
     } catch (error) {
@@ -189,7 +189,7 @@ export class BindingEngine implements KustoEngine {
       } catch (error) {
         const failure = classifyFailure(error);
         throw new KustoBindingError(
-          `${site}): could not read the table's columns to write ${format} records (${failureLabel(failure)}): ${connection.scrub(failure.message)}`,
+          `${site}): could not read the table's columns to write ${format} records${failureLabel(failure)}: ${connection.scrub(failure.message)}`,
           { cause: connection.scrubError(error) },
         );
       }
@@ -397,7 +397,7 @@ export class BindingEngine implements KustoEngine {
       hint = ` (could not reach ${connection.engineUrl})`;
     }
     return new KustoBindingError(
-      `${where}: the query on database '${database}' failed${tries} (${failureLabel(failure)}): ${connection.scrub(failure.message)}${hint}`,
+      `${where}: the query on database '${database}' failed${tries}${failureLabel(failure)}: ${connection.scrub(failure.message)}${hint}`,
       { cause: connection.scrubError(original) },
     );
   }

@@ -142,10 +142,10 @@ export function classifyFailure(error: unknown): KustoFailure {
   };
 }
 
-/** `status 429`, `ECONNREFUSED`, `status 400 General_BadRequest`: a short label for messages and logs. */
+/** ` (HTTP 429 LimitsExceeded)`, ` (ECONNREFUSED)`, or nothing when neither is known: a label for messages. */
 export function failureLabel(failure: KustoFailure): string {
-  if (failure.status !== undefined) return `HTTP ${failure.status}${failure.code ? ` ${failure.code}` : ''}`;
-  return failure.code ?? 'no response';
+  if (failure.status !== undefined) return ` (HTTP ${failure.status}${failure.code ? ` ${failure.code}` : ''})`;
+  return failure.code === undefined ? '' : ` (${failure.code})`;
 }
 
 /**

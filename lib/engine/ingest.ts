@@ -111,7 +111,7 @@ export class Ingestor {
       if (error instanceof RetriesExhausted) {
         this.log(
           'warning',
-          `${request.site}: streaming ingestion failed ${error.attempts} times (${failureLabel(error.failure)}): ingesting queued.`,
+          `${request.site}: streaming ingestion failed ${error.attempts} times${failureLabel(error.failure)}: ingesting queued.`,
         );
       } else if (isStreamingNotEnabled(classifyFailure(error))) {
         this.log('information', `${request.site}: the table does not take streaming ingestion: ingesting queued.`);
@@ -223,7 +223,7 @@ export class Ingestor {
   #retrying(request: IngestRequest, what: string, failure: KustoFailure, attempt: number, delayMs: number): void {
     this.log(
       'warning',
-      `${request.site}: ${what} attempt ${attempt} failed (${failureLabel(failure)}); retrying in ${Math.round(delayMs)} ms.`,
+      `${request.site}: ${what} attempt ${attempt} failed${failureLabel(failure)}; retrying in ${Math.round(delayMs)} ms.`,
     );
   }
 
@@ -232,7 +232,7 @@ export class Ingestor {
     const failure = error instanceof RetriesExhausted ? error.failure : classifyFailure(error);
     const tries = error instanceof RetriesExhausted ? ` after ${error.attempts} attempts` : '';
     const message = request.connection.scrub(failure.message);
-    return new KustoBindingError(`${request.site}: ${what} failed${tries} (${failureLabel(failure)}): ${message}`, {
+    return new KustoBindingError(`${request.site}: ${what} failed${tries}${failureLabel(failure)}: ${message}`, {
       cause: request.connection.scrubError(original),
     });
   }

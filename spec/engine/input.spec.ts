@@ -226,6 +226,18 @@ describe('engine: Kusto inputs', () => {
       await engine.close();
     });
 
+    it('a result over the truncation limit fails with Kusto’s limit error, rather than delivering part of it', async () => {
+      const { engine } = makeEngine({ env: env() });
+      const error = await failureOf(
+        engine.runInput(input('Products', { clientRequestProperties: '@truncationmaxrecords=1' }), trigger()),
+        KustoBindingError,
+      );
+      expect(error.message).to.match(
+        /^Kusto input 'kustoInput0' of fn: the query on database 'db' failed: .*E_QUERY_RESULT_SET_TOO_LARGE/,
+      );
+      await engine.close();
+    });
+
     it('an unknown database fails naming it', async () => {
       const { engine } = makeEngine({ env: env() });
       const error = await failureOf(
@@ -246,6 +258,25 @@ describe('engine: Kusto inputs', () => {
       expect(
         await engine.runInput(input('Products | count', { database: '{tenant}' }), trigger({ body: { tenant: DB } })),
       ).to.deep.equal([{ Count: 3 }]);
+      await engine.close();
+    });
+
+    it('a connection setting that is missing or malformed is a configuration error naming the setting', async () => {
+      const { engine } = makeEngine({ env: { ...env(), Broken: 'Data Source=ftp://nowhere' } });
+      const missing = await failureOf(
+        engine.runInput(input('Products', { connection: 'NoSuchConnection' }), trigger()),
+        KustoConfigurationError,
+      );
+      expect(missing.message).to.match(
+        /^Kusto input 'kustoInput0' of fn: Kusto connection setting 'NoSuchConnection' is not defined\./,
+      );
+      const malformed = await failureOf(
+        engine.runInput(input('Products', { connection: 'Broken' }), trigger()),
+        KustoConfigurationError,
+      );
+      expect(malformed.message).to.equal(
+        "Kusto input 'kustoInput0' of fn: Kusto connection setting 'Broken' has a Data Source with scheme 'ftp:': Kusto is reached over https://.",
+      );
       await engine.close();
     });
 
