@@ -96,3 +96,35 @@ export function kustoConnections(functions: Iterable<HostFunction>, env: NodeJS.
   }
   return result;
 }
+
+/** An app setting a `%Name%` expression in a Kusto binding names, which is not set. */
+export interface MissingSetting {
+  /** The function. */
+  functionName: string;
+  /** The binding. */
+  binding: string;
+  /** The binding property holding the expression. */
+  property: string;
+  /** The app setting. */
+  setting: string;
+}
+
+/**
+ * The `%Name%` app settings the Kusto bindings' properties name that `env` does not set (the host resolves them at
+ * start, and a function naming a missing one fails every invocation).
+ */
+export function missingBindingSettings(functions: Iterable<HostFunction>, env: NodeJS.ProcessEnv): MissingSetting[] {
+  const missing: MissingSetting[] = [];
+  for (const fn of functions) {
+    for (const binding of [...fn.kustoInputs, ...fn.kustoOutputs]) {
+      for (const [property, value] of Object.entries(binding)) {
+        if (property === 'connection' || typeof value !== 'string') continue;
+        for (const [, setting] of value.matchAll(/%([^%\s]+)%/g)) {
+          if (env[setting] === undefined)
+            missing.push({ functionName: fn.name, binding: binding.name, property, setting });
+        }
+      }
+    }
+  }
+  return missing;
+}

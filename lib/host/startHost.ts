@@ -10,7 +10,7 @@ import * as engineModule from '../engine';
 import type { KustoEngine } from '../engine';
 import { resolveConnection } from '../kusto';
 import { FunctionsWorker } from '../worker';
-import { describeFunction, kustoConnections, type HostFunction } from './appFunctions';
+import { describeFunction, kustoConnections, missingBindingSettings, type HostFunction } from './appFunctions';
 import { loadEntryPoints, resolveEntryPoints } from './appLoader';
 import { applyLocalSettings } from './appSettings';
 import { isSettingPresent, startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
@@ -217,6 +217,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (embedded) for (const line of describeEmbedded(embedded, appDir)) log.startup(line);
     for (const [setting] of connections) {
       if (!embedded?.settings.includes(setting)) log.startup(`Kusto: ${setting} is set: using that cluster.`);
+    }
+    for (const m of missingBindingSettings(functions, env)) {
+      log.host(
+        'warning',
+        `Function '${m.functionName}': the app setting '${m.setting}' (named by ${m.property} of its Kusto binding '${m.binding}') is not set, so its invocations will fail. Add it to the Values of local.settings.json.`,
+      );
     }
     log.startup(`Now listening on: ${baseUrl}`);
     for (const line of formatFunctionTable(infos)) log.startup(line);
