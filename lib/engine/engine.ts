@@ -24,7 +24,7 @@ import {
   type KustoConnection,
 } from '../kusto';
 import { BindingData, compileTemplate, type ResolutionSite } from './bindingData';
-import { requestProperties } from './clientModules';
+import { newClientRequestProperties } from '../kusto';
 import { classifyFailure, failureLabel } from './failures';
 import type { IngestOutcome, KustoEngine, KustoEngineOptions, TriggerData } from './index';
 import { Ingestor, STREAMING_LIMIT_BYTES, type QueuedSettings } from './ingest';
@@ -99,7 +99,7 @@ export class BindingEngine implements KustoEngine {
         `${where}: kqlCommand is empty: give the KQL query or management command to run.`,
       );
     }
-    const properties = requestProperties('input', connection);
+    const properties = newClientRequestProperties('input', connection);
     const parameters = this.#compileParameters(binding.kqlParameters, kql, where);
     for (const p of parameters) {
       const text = this.#resolve(p.parts, { binding: where, option: `kqlParameters (@${p.name})` }, data);
@@ -184,7 +184,7 @@ export class BindingEngine implements KustoEngine {
           connection.identityKey,
           database,
           table,
-          requestProperties('output', connection),
+          newClientRequestProperties('output', connection),
         );
       } catch (error) {
         const failure = classifyFailure(error);
