@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type KustoEmulator } from '../emulator';
+import { readSetting } from '../kusto/connection';
 import { HostStartError } from './errors';
 import type { EmulatorConfig } from './hostJson';
 
@@ -57,10 +58,7 @@ export interface EmbeddedCluster {
  * `ConnectionStrings__<name>`, `CUSTOMCONNSTR_<name>`, `<name>`, `:` as `__`); blank counts as not set.
  */
 export function isSettingPresent(name: string, env: NodeJS.ProcessEnv): boolean {
-  const nested = name.replace(/:/g, '__');
-  return [`ConnectionStrings:${name}`, `ConnectionStrings__${nested}`, `CUSTOMCONNSTR_${nested}`, name, nested].some(
-    (key) => (env[key] ?? '').trim() !== '',
-  );
+  return (readSetting(name, env)?.value ?? '').trim() !== '';
 }
 
 function setupScriptOf(appDir: string, config: EmulatorConfig): string | undefined {

@@ -210,7 +210,11 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
   });
 }
 
-function readSetting(name: string, env: NodeJS.ProcessEnv): { key: string; value: string } | undefined {
+/**
+ * Looks an app setting up the way the Functions host looks a connection up: `ConnectionStrings:<name>`,
+ * `ConnectionStrings__<name>`, `CUSTOMCONNSTR_<name>`, `<name>`, then `:` as `__`. The first one present wins.
+ */
+export function readSetting(name: string, env: NodeJS.ProcessEnv): { key: string; value: string } | undefined {
   const nested = name.replace(/:/g, '__');
   const candidates = [
     `ConnectionStrings:${name}`,
