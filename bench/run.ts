@@ -1,21 +1,16 @@
 /**
- * Runs every benchmark and prints its figures (`npm run bench`). Each is also runnable alone:
- * `node dist/bench/<name>.js`.
+ * Runs every benchmark, each in its own process so none warms or loads the next, and lets each print its figures
+ * (`npm run bench`). Each is also runnable alone: `node dist/bench/<name>.js`.
  */
-import { coldStart } from './coldStart';
-import { mapping } from './mapping';
-import { fmt } from './stats';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
-async function main(): Promise<void> {
-  const cold = coldStart();
-  console.log(
-    `cold start (median of ${cold.runs}): @azure/functions ${cold.baselineMs.toFixed(1)} ms, kusto-functions ${cold.oursMs.toFixed(1)} ms → ratio ${cold.ratio.toFixed(3)} (target ≤ 1.15)`,
-  );
-  for (const [label, r] of Object.entries(await mapping())) {
-    console.log(
-      `mapping 100k rows ${label}: wrapper ${fmt(r.wrapper)} rows/s, plainToInstance ${fmt(r.plainToInstance)} rows/s (×${(r.wrapper / r.plainToInstance).toFixed(2)}), hand-written ${fmt(r.handWritten)} rows/s`,
-    );
-  }
+const BENCHES = ['coldStart', 'mapping', 'engine', 'host'];
+
+let failed = false;
+for (const name of BENCHES) {
+  console.log(`\n# ${name}`);
+  const result = spawnSync(process.execPath, [path.join(__dirname, `${name}.js`)], { stdio: 'inherit' });
+  if (result.status !== 0) failed = true;
 }
-
-void main();
+process.exitCode = failed ? 1 : 0;

@@ -11,7 +11,7 @@ import { BindingEngine } from './engine';
 
 export type { LongsAs } from './results';
 export type { RetryOptions } from './retry';
-export { DEFAULT_RETRY } from './retry';
+export { DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { STREAMING_LIMIT_BYTES } from './ingest';
 
 /** What binding expressions (`{productId}`, `{Query.name}`, `{Headers.x}`, `{Prop}`) resolve against. */
