@@ -24,7 +24,7 @@ import {
   type KustoConnection,
 } from '../kusto';
 import { BindingData, compileTemplate, type ResolutionSite } from './bindingData';
-import { newClientRequestProperties } from '../kusto';
+import { newClientRequestProperties, readSetting } from '../kusto';
 import { classifyFailure, failureLabel } from './failures';
 import type { IngestOutcome, KustoEngine, KustoEngineOptions, TriggerData } from './index';
 import { Ingestor, STREAMING_LIMIT_BYTES, type QueuedSettings } from './ingest';
@@ -266,17 +266,28 @@ export class BindingEngine implements KustoEngine {
 
   #connection(binding: KustoInputBinding | KustoOutputBinding, where: string, data: BindingData): KustoConnection {
     const setting = binding.connection || DEFAULT_CONNECTION_SETTING;
-    const identity = this.#optional(binding.managedServiceIdentity, 'managedServiceIdentity', where, data);
+    let identity: string | undefined;
+    try {
+      identity = this.#optional(binding.managedServiceIdentity, 'managedServiceIdentity', where, data);
+    } catch (error) {
+      // No identity signs in to the loopback emulator, so one that only Azure's app settings define does not matter.
+      if (!(error instanceof KustoConfigurationError) || !this.#resolveConnection(setting, undefined, where).loopback) {
+        throw error;
+      }
+    }
+    return this.#resolveConnection(setting, identity, where);
+  }
+
+  #resolveConnection(setting: string, identity: string | undefined, where: string): KustoConnection {
     const key = `${setting}\u0000${identity ?? ''}`;
     // Re-resolved when the setting's value changes (a test, a host reload); otherwise parsed once.
-    const nested = setting.replace(/:/g, '__');
-    const env = this.#env;
-    const fingerprint = `${env[`ConnectionStrings:${setting}`]}\u0000${env[`ConnectionStrings__${nested}`]}\u0000${env[`CUSTOMCONNSTR_${nested}`]}\u0000${env[setting]}\u0000${env[nested]}`;
+    const found = readSetting(setting, this.#env);
+    const fingerprint = found ? `${found.key}\u0000${found.value}` : '';
     const hit = this.#connections.get(key);
     if (hit !== undefined && hit.fingerprint === fingerprint) return hit.connection;
     let connection: KustoConnection;
     try {
-      connection = resolveConnection(setting, { env, managedServiceIdentity: identity });
+      connection = resolveConnection(setting, { env: this.#env, managedServiceIdentity: identity });
     } catch (error) {
       if (error instanceof KustoConfigurationError) {
         throw new KustoConfigurationError(`${where}: ${error.message}`, { cause: error });

@@ -3,9 +3,9 @@
  * the host runs for it (read from the metadata @azure/functions registered, as the Functions host reads
  * function.json).
  */
-import type { KustoInputBinding, KustoOutputBinding } from '../binding';
+import { parseTemplate, type KustoInputBinding, type KustoOutputBinding } from '../binding';
 import { parseRouteTemplate, satisfiesConstraints, type RouteSegment } from '../binding/routes';
-import { DEFAULT_CONNECTION_SETTING } from '../kusto';
+import { DEFAULT_CONNECTION_SETTING, resolveConnection } from '../kusto';
 import type { RegisteredFunction, RpcBindingInfo } from '../worker';
 import { HostStartError } from './errors';
 
@@ -118,8 +118,10 @@ export function missingBindingSettings(functions: Iterable<HostFunction>, env: N
   for (const fn of functions) {
     for (const binding of [...fn.kustoInputs, ...fn.kustoOutputs]) {
       for (const [property, value] of Object.entries(binding)) {
-        if (property === 'connection' || typeof value !== 'string') continue;
-        for (const [, setting] of value.matchAll(/%([^%\s]+)%/g)) {
+        if (property === 'connection' || property === 'kqlCommand' || typeof value !== 'string') continue;
+        // No identity signs in to the loopback emulator: the engine ignores an identity it cannot resolve there.
+        if (property === 'managedServiceIdentity' && isLoopback(binding.connection, env)) continue;
+        for (const setting of appSettingsOf(value)) {
           if (env[setting] === undefined)
             missing.push({ functionName: fn.name, binding: binding.name, property, setting });
         }
@@ -127,4 +129,20 @@ export function missingBindingSettings(functions: Iterable<HostFunction>, env: N
     }
   }
   return missing;
+}
+
+function appSettingsOf(text: string): string[] {
+  try {
+    return parseTemplate(text).flatMap((part) => ('appSetting' in part ? [part.appSetting] : []));
+  } catch {
+    return []; // registration reports malformed templates
+  }
+}
+
+function isLoopback(setting: string, env: NodeJS.ProcessEnv): boolean {
+  try {
+    return resolveConnection(setting || DEFAULT_CONNECTION_SETTING, { env }).loopback;
+  } catch {
+    return false;
+  }
 }

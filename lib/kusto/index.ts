@@ -5,6 +5,7 @@
  */
 export {
   DEFAULT_CONNECTION_SETTING,
+  readSetting,
   resolveConnection,
   type KustoAuth,
   type KustoAuthKind,

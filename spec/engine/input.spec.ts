@@ -283,12 +283,19 @@ describe('engine: Kusto inputs', () => {
     it('a missing app setting is a configuration error naming it', async () => {
       const { engine } = makeEngine({ env: env() });
       const error = await failureOf(
-        engine.runInput(input('Products', { managedServiceIdentity: '%NoSuchSetting%' }), trigger()),
+        engine.runInput(input('Products', { database: '%NoSuchSetting%' }), trigger()),
         KustoConfigurationError,
       );
       expect(error.message).to.equal(
-        "Kusto input 'kustoInput0' of fn: '%NoSuchSetting%' in managedServiceIdentity names the app setting 'NoSuchSetting', which is not set. Add it to the Values of local.settings.json (or to the app settings in Azure).",
+        "Kusto input 'kustoInput0' of fn: '%NoSuchSetting%' in database names the app setting 'NoSuchSetting', which is not set. Add it to the Values of local.settings.json (or to the app settings in Azure).",
       );
+      await engine.close();
+    });
+
+    it('an identity whose app setting only Azure has does not stop a query to the loopback emulator', async () => {
+      const { engine } = makeEngine({ env: env() });
+      const rows = await engine.runInput(input('Products', { managedServiceIdentity: '%NoSuchSetting%' }), trigger());
+      expect(rows).to.be.an('array');
       await engine.close();
     });
   });

@@ -106,4 +106,16 @@ describe('functions as the local host reads them', () => {
       { functionName: 'mi', binding: 'i', property: 'managedServiceIdentity', setting: 'ClientId' },
     ]);
   });
+
+  it('does not count an identity setting the loopback emulator would not use', () => {
+    const fn = describeFunction(
+      registered('mi', {
+        t: { type: 'httpTrigger', direction: 'in' },
+        i: kustoIn('i', { managedServiceIdentity: '%ClientId%', database: '%Db%', connection: 'Kusto' }),
+      }),
+    );
+    expect(missingBindingSettings([fn], { Kusto: 'Data Source=http://127.0.0.1:8080' })).to.deep.equal([
+      { functionName: 'mi', binding: 'i', property: 'database', setting: 'Db' },
+    ]);
+  });
 });
