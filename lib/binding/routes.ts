@@ -179,6 +179,26 @@ function decodeSegment(text: string): string {
   }
 }
 
+// A segment's regular expression, built once per parsed route (matching runs per request).
+const patterns = new WeakMap<RouteSegment, { pattern: RegExp; names: RouteParameter[] }>();
+
+function segmentPattern(segment: RouteSegment): { pattern: RegExp; names: RouteParameter[] } {
+  let compiled = patterns.get(segment);
+  if (!compiled) {
+    const names: RouteParameter[] = [];
+    const source = segment
+      .map((p) => {
+        if (typeof p === 'string') return escapeRegExp(p);
+        names.push(p);
+        return '(.+)';
+      })
+      .join('');
+    compiled = { pattern: new RegExp(`^${source}$`, 'i'), names };
+    patterns.set(segment, compiled);
+  }
+  return compiled;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -214,15 +234,8 @@ export function matchRoute(segments: readonly RouteSegment[], path: string): Rec
       }
       return params;
     }
-    const names: RouteParameter[] = [];
-    const pattern = segment
-      .map((p) => {
-        if (typeof p === 'string') return escapeRegExp(p);
-        names.push(p);
-        return '(.+)';
-      })
-      .join('');
-    const m = new RegExp(`^${pattern}$`, 'i').exec(part);
+    const { pattern, names } = segmentPattern(segment);
+    const m = pattern.exec(part);
     if (!m) return undefined;
     for (let j = 0; j < names.length; j++) {
       const value = decodeSegment(m[j + 1]);
