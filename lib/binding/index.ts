@@ -3,5 +3,5 @@ export * from './options';
 export * from './properties';
 export * from './expressions';
 export * from './queryParameters';
-export * from './triggers';
+export type * from './triggers'; // types only: nothing to load at run time
 export * from './routes';

@@ -1,5 +1,5 @@
 /** Registration of decorated handler classes into @azure/functions. */
-export * from './description';
+export type * from './description'; // types only: nothing to load at run time
 export * from './output';
 export * from './registerFunctions';
 export type { InvocationBindings, InvocationData } from './invocationBindings';

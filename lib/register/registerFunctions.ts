@@ -10,8 +10,7 @@ import { KustoConfigurationError } from '../errors';
 import { hasFunctionMetadata, type ClassType } from '../metadata';
 import type { FunctionDescription } from './description';
 import { Problems, describeClass } from './describe';
-import { createHandler } from './handler';
-import { hostBindings, type InvocationBindings } from './invocationBindings';
+import type { InvocationBindings } from './invocationBindings';
 
 /** The part of @azure/functions' `app` that registration uses; pass your own in tests. */
 export type FunctionsApp = Pick<
@@ -83,8 +82,29 @@ function report(problems: Problems): never {
   );
 }
 
+type Handler = (trigger: unknown, context: azureFunctions.InvocationContext) => Promise<unknown>;
+
+// The invocation code (mapping, the response rules, host bindings) loads with the first invocation: registering,
+// which is what the worker does at start-up to index the app's functions, does not need it.
+function lazyHandler(fn: FunctionDescription, instance: object, bindings: InvocationBindings | undefined): Handler {
+  if (typeof (instance as Record<string, unknown>)[fn.methodName] !== 'function') {
+    throw new TypeError(`${fn.className}.${fn.methodName} is not a method of the registered object.`);
+  }
+  let handler: Handler | undefined;
+  return (trigger, context) => {
+    if (!handler) {
+      /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy load, see above */
+      const { createHandler } = require('./handler') as typeof import('./handler');
+      const { hostBindings } = require('./invocationBindings') as typeof import('./invocationBindings');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      handler = createHandler(fn, instance, bindings ?? hostBindings);
+    }
+    return handler(trigger, context);
+  };
+}
+
 function register(app: FunctionsApp, fn: FunctionDescription, instance: object, internals: RegisterInternals): void {
-  const handler = createHandler(fn, instance, internals.bindings ?? hostBindings);
+  const handler = lazyHandler(fn, instance, internals.bindings);
   const declare = internals.declareKustoBindings ?? true;
   // Copies: @azure/functions adds names to the objects it is given.
   const extraInputs: FunctionInput[] = declare ? fn.inputs.map((b) => azureFunctions.input.generic({ ...b })) : [];
