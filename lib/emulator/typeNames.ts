@@ -76,3 +76,8 @@ const SCHEMA_TYPES: Record<KustoScalarType, string> = {
 export function schemaTypeOf(type: KustoScalarType): string {
   return SCHEMA_TYPES[type];
 }
+
+/** The `DataType` of a column in `getschema`'s output (the CLR type, with bool as System.Boolean). */
+export function getschemaTypeOf(type: KustoScalarType): string {
+  return type === 'bool' ? 'System.Boolean' : SCHEMA_TYPES[type];
+}

@@ -13,6 +13,7 @@
  * - datetime text with more than 7 fractional digits is truncated to 7 (100-ns ticks).
  */
 import { KustoEmulatorError } from './errors';
+import { scalarTypeOf } from './typeNames';
 import type { DynamicValue, KustoScalarType, Value } from './model';
 
 /** 100-nanosecond ticks in one microsecond. */
@@ -633,33 +634,13 @@ class DynamicLiteralParser {
 
 // type names and literals
 
-const TYPE_NAMES: Record<string, KustoScalarType> = {
-  bool: 'bool',
-  boolean: 'bool',
-  int: 'int',
-  int32: 'int',
-  long: 'long',
-  int64: 'long',
-  real: 'real',
-  double: 'real',
-  decimal: 'decimal',
-  string: 'string',
-  datetime: 'datetime',
-  date: 'datetime',
-  timespan: 'timespan',
-  time: 'timespan',
-  guid: 'guid',
-  uuid: 'guid',
-  uniqueid: 'guid',
-  dynamic: 'dynamic',
-};
-
 /**
  * The scalar type a Kusto type name denotes, aliases included (`boolean`, `double`, `date`, `time`,
  * `uuid`, `int64`, …); `undefined` for names that are not scalar types.
  */
 export function scalarTypeFromName(name: string): KustoScalarType | undefined {
-  return Object.prototype.hasOwnProperty.call(TYPE_NAMES, name) ? TYPE_NAMES[name] : undefined;
+  // KQL spells type names in lower case; schemas (typeNames) also accept other cases.
+  return name === name.toLowerCase() ? scalarTypeOf(name) : undefined;
 }
 
 /** Parses the text inside `type(...)`; `undefined` when it is not a literal of that type. */

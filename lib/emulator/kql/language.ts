@@ -6,7 +6,7 @@
  * model the engine reads, structurally: syntax nodes expose their children as named properties (`Condition`,
  * `Expressions`, …) and carry the analysis (`ResultType`, `ReferencedSymbol`).
  */
-import type { KustoScalarType } from '../model';
+import { KUSTO_SCALAR_TYPES, type KustoScalarType } from '../model';
 
 /** A read-only .NET list as Bridge exposes it. */
 export interface KList<T> {
@@ -246,18 +246,7 @@ export function textOf(node: KNode): string {
   return String(node.toString()).trim();
 }
 
-const SCALAR_NAMES: ReadonlySet<string> = new Set([
-  'bool',
-  'int',
-  'long',
-  'real',
-  'decimal',
-  'string',
-  'datetime',
-  'timespan',
-  'guid',
-  'dynamic',
-]);
+const SCALAR_NAMES: ReadonlySet<string> = new Set(KUSTO_SCALAR_TYPES);
 
 /** The emulator's scalar type for a Kusto.Language type symbol, or undefined for non-scalar types. */
 export function scalarTypeOf(type: KSymbol | null | undefined): KustoScalarType | undefined {

@@ -5,6 +5,7 @@
  */
 import type { Column, KustoScalarType, Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
+import { getschemaTypeOf } from '../typeNames';
 import { elements, kindOf, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type ScalarPlan, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
@@ -404,27 +405,13 @@ function compileDistinct(c: Compiler, op: KNode, input: TabularPlan, scope: Scop
   };
 }
 
-/** The .NET type name Kusto reports in `getschema`'s DataType column. */
-const DOTNET_TYPES: Record<KustoScalarType, string> = {
-  bool: 'System.Boolean',
-  int: 'System.Int32',
-  long: 'System.Int64',
-  real: 'System.Double',
-  decimal: 'System.Data.SqlTypes.SqlDecimal',
-  string: 'System.String',
-  datetime: 'System.DateTime',
-  timespan: 'System.TimeSpan',
-  guid: 'System.Guid',
-  dynamic: 'System.Object',
-};
-
 function compileGetSchema(c: Compiler, op: KNode, input: TabularPlan): TabularPlan {
   const columns = c.columns(op);
   const ordinalType = columns[1]?.type ?? 'long';
   const rows: Row[] = input.columns.map((col, i) => [
     col.name,
     convertValue(BigInt(i), 'long', ordinalType),
-    DOTNET_TYPES[col.type],
+    getschemaTypeOf(col.type),
     col.type,
   ]);
   return { columns, run: () => rows };
