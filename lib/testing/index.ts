@@ -17,9 +17,11 @@
  *
  * @packageDocumentation
  */
-import type { KustoInputBinding, KustoOutputBinding } from '../binding';
 import { expandRoute, parseRouteTemplate } from '../binding/routes';
 import type { KustoEngine, TriggerData } from '../engine';
+import { describeFunction } from '../host/appFunctions';
+import { HostLogger } from '../host/hostLog';
+import { Invoker } from '../host/invoker';
 import {
   FunctionsWorker,
   fromRpcData,
@@ -28,7 +30,7 @@ import {
   toRpcHttpRequest,
   type FunctionMetadata,
   type RegisteredFunction,
-  type RpcBindingInfo,
+  type WorkerInvocationResult,
   type RpcTypedData,
   type WorkerLogEntry,
 } from '../worker';
@@ -147,17 +149,6 @@ function inputData(metadata: FunctionMetadata, triggerName: string, trigger: Rpc
   return data;
 }
 
-// The Kusto bindings of a function, as the binding objects the host's extension reads.
-function kustoBindings(metadata: FunctionMetadata, direction: 'in' | 'out'): [string, Record<string, unknown>][] {
-  const out: [string, Record<string, unknown>][] = [];
-  for (const [name, binding] of Object.entries(metadata.bindings) as [string, RpcBindingInfo][]) {
-    if (binding.type !== 'kusto' || binding.direction !== direction) continue;
-    const { direction: _direction, properties: _properties, ...rest } = binding;
-    out.push([name, { ...rest, name }]);
-  }
-  return out;
-}
-
 function jsonBody(body: HttpInvocation['body']): unknown {
   if (body === undefined || body instanceof Uint8Array) return undefined;
   if (typeof body !== 'string') return body;
@@ -166,21 +157,6 @@ function jsonBody(body: HttpInvocation['body']): unknown {
   } catch {
     return undefined;
   }
-}
-
-function failedHttp(error: unknown): HttpInvocationResult {
-  const body = Buffer.alloc(0);
-  return {
-    invocationId: '',
-    outputs: {},
-    error: error instanceof Error ? error : new Error(String(error)),
-    logs: [],
-    status: 500,
-    headers: {},
-    body,
-    text: () => '',
-    json: () => undefined,
-  };
 }
 
 /** Invokes functions of one registry (all registered functions, or a captured set). */
@@ -224,21 +200,39 @@ export class FunctionsHarness {
     return new FunctionsHarness(this.worker, this.#lookup, engine);
   }
 
-  async #runInputs(metadata: FunctionMetadata, trigger: TriggerData, given: InputValues = {}): Promise<InputValues> {
-    if (!this.#engine) return given;
-    const inputs: InputValues = { ...given };
-    for (const [name, binding] of kustoBindings(metadata, 'in')) {
-      if (!(name in inputs))
-        inputs[name] = await this.#engine.runInput(binding as unknown as KustoInputBinding, trigger);
+  // One invocation: straight through the worker, or, with an engine, through the local host's invoker, which runs
+  // the Kusto bindings as the Functions host's extension does (inputs before, outputs after; a failure fails it).
+  async #run(
+    fn: RegisteredFunction,
+    trigger: RpcTypedData,
+    triggerMetadata: Record<string, RpcTypedData>,
+    bindingData: Omit<TriggerData, 'functionName' | 'invocationId'>,
+    inputs: InputValues | undefined,
+  ): Promise<WorkerInvocationResult> {
+    const engine = this.#engine;
+    const triggerName = triggerBindingName(fn.metadata);
+    if (!engine) {
+      return this.worker.invoke(fn, {
+        inputData: inputData(fn.metadata, triggerName, trigger, inputs),
+        triggerMetadata,
+      });
     }
-    return inputs;
-  }
-
-  async #runOutputs(metadata: FunctionMetadata, trigger: TriggerData, outputs: Record<string, unknown>): Promise<void> {
-    if (!this.#engine) return;
-    for (const [name, binding] of kustoBindings(metadata, 'out')) {
-      if (outputs[name] !== undefined)
-        await this.#engine.runOutput(binding as unknown as KustoOutputBinding, outputs[name], trigger);
+    if (inputs && Object.keys(inputs).length > 0) {
+      throw new Error('With an engine, the Kusto inputs are queried by the engine: give no inputs.');
+    }
+    const logs: WorkerLogEntry[] = [];
+    const stop = this.worker.onLog((entry) => logs.push(entry));
+    try {
+      const invoker = new Invoker(this.worker, () => engine, new HostLogger(() => undefined));
+      const outcome = await invoker.invoke(describeFunction(fn), {
+        trigger,
+        triggerMetadata,
+        bindingData,
+        reason: 'test',
+      });
+      return { ...outcome, logs: logs.filter((l) => l.invocationId === outcome.invocationId) };
+    } finally {
+      stop();
     }
   }
 
@@ -275,31 +269,14 @@ export class FunctionsHarness {
       params,
       body: request.body,
     });
-    const triggerData: TriggerData = {
-      functionName: name,
-      params,
-      query: Object.fromEntries(url.searchParams),
-      headers: request.headers,
-      body: jsonBody(request.body),
-    };
-    let inputs: InputValues;
-    try {
-      inputs = await this.#runInputs(fn.metadata, triggerData, request.inputs);
-    } catch (error) {
-      return failedHttp(error);
-    }
-    const result = await this.worker.invoke(fn, {
-      inputData: inputData(fn.metadata, triggerName, http, inputs),
-      triggerMetadata: { ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { string: v }])) },
-    });
+    const result = await this.#run(
+      fn,
+      http,
+      Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { string: v }])),
+      { params, query: Object.fromEntries(url.searchParams), headers: request.headers, body: jsonBody(request.body) },
+      request.inputs,
+    );
     const outputs = result.response ? outputsOf(result.response) : {};
-    if (!result.error) {
-      try {
-        await this.#runOutputs(fn.metadata, triggerData, outputs);
-      } catch (error) {
-        result.error = error instanceof Error ? error : new Error(String(error));
-      }
-    }
     const response = outputs.$return as { status: number; headers: Record<string, string>; body: Buffer } | undefined;
     delete outputs.$return;
     const status = result.error ? 500 : (response?.status ?? 204);
@@ -320,24 +297,17 @@ export class FunctionsHarness {
   /** Invokes a function with any trigger. */
   async invoke(name: string, request: TriggerInvocation = {}): Promise<TriggerInvocationResult> {
     const fn = this.#get(name);
-    const triggerName = triggerBindingName(fn.metadata);
     const triggerMetadata: Record<string, RpcTypedData> = {};
     for (const [k, v] of Object.entries(request.triggerMetadata ?? {})) triggerMetadata[k] = toRpcData(v);
-    const triggerData: TriggerData = { functionName: name, body: request.trigger, metadata: request.triggerMetadata };
-    const inputs = await this.#runInputs(fn.metadata, triggerData, request.inputs);
-    const result = await this.worker.invoke(fn, {
-      inputData: inputData(fn.metadata, triggerName, toRpcData(request.trigger), inputs),
+    const result = await this.#run(
+      fn,
+      toRpcData(request.trigger),
       triggerMetadata,
-    });
+      { body: request.trigger, metadata: request.triggerMetadata },
+      request.inputs,
+    );
     const outputs = result.response ? outputsOf(result.response) : {};
     const returnValue = result.response?.returnValue ? fromRpcData(result.response.returnValue) : undefined;
-    if (!result.error) {
-      try {
-        await this.#runOutputs(fn.metadata, triggerData, outputs);
-      } catch (error) {
-        result.error = error instanceof Error ? error : new Error(String(error));
-      }
-    }
     delete outputs.$return;
     return { invocationId: result.invocationId, outputs, returnValue, error: result.error, logs: result.logs };
   }
