@@ -251,18 +251,7 @@ export class EmulatorServer {
       if (!res.headersSent) this.send(res, kustoError.status, identity, errorResponse(kustoError, identity));
       else res.destroy();
     }
-    try {
-      this.options.onRequest?.({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        status: res.statusCode,
-        clientRequestId: identity.clientRequestId,
-        durationMs: performance.now() - started,
-      });
-    } catch {
-      // A failing listener must not take the server down.
-    }
+    this.reportRequest(req, res, identity.clientRequestId, started);
   }
 
   /** A storage request of the data management service: answered by it, in Azure Storage's shapes. */
@@ -274,13 +263,18 @@ export class EmulatorServer {
     const started = performance.now();
     await storage.serve(req, res, this.closing);
     const header = req.headers['x-ms-client-request-id'];
+    this.reportRequest(req, res, (Array.isArray(header) ? header[0] : header) ?? '', started);
+  }
+
+  /** Tells the onRequest listener about an answered request. */
+  private reportRequest(req: http.IncomingMessage, res: http.ServerResponse, clientRequestId: string, started: number) {
     try {
       this.options.onRequest?.({
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         status: res.statusCode,
-        clientRequestId: (Array.isArray(header) ? header[0] : header) ?? '',
+        clientRequestId,
         durationMs: performance.now() - started,
       });
     } catch {
