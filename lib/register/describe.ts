@@ -19,6 +19,7 @@ import {
   routeParameterNames,
   type BindingExpression,
   type KustoInputBinding,
+  type PropertyPair,
   type KustoInputOptions,
   type KustoOutputBinding,
   type KustoOutputOptions,
@@ -161,12 +162,25 @@ function checkPropertyList(text: string | undefined, option: string, prefix: str
   }
 }
 
+// The Azure extension splits these lists on ',' then '=': quoting, and '=' inside a value, are this SDK's own
+// grammar, which only its engine reads (in-process mode, the local host).
+function checkExtensionCanSplit(pairs: PropertyPair[] | undefined, option: string, prefix: string, problems: Problems) {
+  for (const pair of pairs ?? []) {
+    if (pair.quoted || pair.value.includes('=')) {
+      problems.add(
+        `${prefix} option '${option}': the value of '@${pair.name}' ${pair.quoted ? 'is quoted' : "has an '='"}, which the Kusto extension in Azure cannot read (it splits on ',' and '='); pass such values with bindings: 'in-process', or through a binding expression.`,
+      );
+    }
+  }
+}
+
 function describeInput(
   options: KustoInputOptions,
   name: string,
   scope: ExpressionScope,
   prefix: string,
   problems: Problems,
+  hostBindings: boolean,
 ): KustoInputBinding | undefined {
   const raw = options as unknown as Record<string, unknown>;
   if (!checkCommonOptions(raw, KUSTO_INPUT_OPTION_NAMES, ['database', 'connection', 'kqlCommand'], prefix, problems)) {
@@ -182,6 +196,7 @@ function describeInput(
     }
   }
   const pairs = checkPropertyList(options.kqlParameters, 'kqlParameters', prefix, problems);
+  if (hostBindings) checkExtensionCanSplit(pairs, 'kqlParameters', prefix, problems);
   if (pairs) {
     let declared: ReturnType<typeof declaredQueryParameters> | undefined;
     try {
@@ -211,6 +226,7 @@ function describeInput(
     for (const pair of pairs) checkTemplate(pair.value, 'kqlParameters', scope, prefix, problems);
   }
   const crp = checkPropertyList(options.clientRequestProperties, 'clientRequestProperties', prefix, problems);
+  if (hostBindings) checkExtensionCanSplit(crp, 'clientRequestProperties', prefix, problems);
   for (const pair of crp ?? []) checkTemplate(pair.value, 'clientRequestProperties', scope, prefix, problems);
   checkTemplate(options.database, 'database', scope, prefix, problems);
   if (options.managedServiceIdentity !== undefined) {
@@ -311,6 +327,7 @@ function describeMethod(
   record: ResolvedMethodRecord,
   ctor: ClassType,
   problems: Problems,
+  hostBindings: boolean,
 ): FunctionDescription | undefined {
   const className = ctor.name || '(anonymous class)';
   const where = `${className}.${record.name}`;
@@ -398,7 +415,7 @@ function describeMethod(
     switch (entry.kind) {
       case 'kustoInput': {
         const name = entry.options.name ?? `kustoInput${index}`;
-        const binding = describeInput(entry.options, name, scope, prefix, problems);
+        const binding = describeInput(entry.options, name, scope, prefix, problems, hostBindings);
         claimName(name, prefix);
         let shape: 'instances' | 'rows' | 'json' = entry.type ? 'instances' : 'rows';
         if (designType === String) shape = 'json';
@@ -498,10 +515,10 @@ function describeMethod(
 }
 
 /** Describes every decorated method of a class (and its ancestors). */
-export function describeClass(ctor: ClassType, problems: Problems): FunctionDescription[] {
+export function describeClass(ctor: ClassType, problems: Problems, hostBindings = true): FunctionDescription[] {
   const out: FunctionDescription[] = [];
   for (const record of readMethodRecords(ctor)) {
-    const description = describeMethod(record, ctor, problems);
+    const description = describeMethod(record, ctor, problems, hostBindings);
     if (description) out.push(description);
   }
   return out;

@@ -197,7 +197,7 @@ export function registerWith(
       );
       continue;
     }
-    for (const fn of describeClass(ctor, problems)) {
+    for (const fn of describeClass(ctor, problems, mode === 'host')) {
       const key = fn.functionName.toLowerCase();
       const previous = seen.get(key);
       if (previous) {

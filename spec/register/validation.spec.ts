@@ -298,6 +298,40 @@ describe('register/validation', () => {
       });
     }
 
+    describe("values only this SDK's engine can read", () => {
+      const kqlCommand = 'declare query_parameters (name:string);Products | where Name == name';
+      class QuotedValue {
+        @HttpTrigger({ route: 'products' })
+        async getProducts(@KustoInput(query({ kqlCommand, kqlParameters: '@name="a,b"' }), Product) _p: Product[]) {}
+      }
+      class ValueWithEquals {
+        @HttpTrigger({ route: 'products' })
+        async getProducts(@KustoInput(query({ kqlCommand, kqlParameters: '@name=a=b' }), Product) _p: Product[]) {}
+      }
+
+      it('reports a quoted value in host mode, where the Azure extension would keep the quotes', () => {
+        expect(() => register(QuotedValue)).to.throw(
+          KustoConfigurationError,
+          /^QuotedValue\.getProducts: @KustoInput \(parameter 0\) option 'kqlParameters': the value of '@name' is quoted, which the Kusto extension in Azure cannot read \(it splits on ',' and '='\); pass such values with bindings: 'in-process', or through a binding expression\.$/,
+        );
+      });
+
+      it("reports a value with '=' in host mode", () => {
+        expect(() => register(ValueWithEquals)).to.throw(KustoConfigurationError, /the value of '@name' has an '='/);
+      });
+
+      it('accepts both in in-process mode, where the engine reads them', () => {
+        const app = freshApp();
+        const names = FunctionsHarness.install().capture(() =>
+          registerFunctions({ app, bindings: 'in-process', engine: {} as never }, QuotedValue),
+        ).names;
+        expect(names).to.deep.equal(['getProducts']);
+        expect(() =>
+          registerFunctions({ app: freshApp(), bindings: 'in-process', engine: {} as never }, ValueWithEquals),
+        ).to.not.throw();
+      });
+    });
+
     it('reports a kqlParameters name the query does not declare', () => {
       class UndeclaredParameter {
         @HttpTrigger({ route: 'products/{productId}' })
