@@ -3,18 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HostStartError } from '../../lib/host';
 import { resolveEntryPoints } from '../../lib/host/appLoader';
-import { makeAppDir } from './support/hostFixture';
+import { tempAppDirs } from './support/hostFixture';
 
 describe('finding an app entry points', () => {
-  const dirs: string[] = [];
-  const app = (files: Record<string, string | object>) => {
-    const dir = makeAppDir(files);
-    dirs.push(dir);
-    return dir;
-  };
-  after(() => {
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const app = tempAppDirs();
 
   const failure = (fn: () => unknown): Error => {
     try {

@@ -1,20 +1,11 @@
 import { expect } from 'chai';
-import * as fs from 'node:fs';
 import { HostStartError } from '../../lib/host';
 import { applyLocalSettings } from '../../lib/host/appSettings';
 import { readHostJson } from '../../lib/host/hostJson';
-import { makeAppDir } from './support/hostFixture';
+import { tempAppDirs } from './support/hostFixture';
 
 describe('app settings and host.json', () => {
-  const dirs: string[] = [];
-  const app = (files: Record<string, string | object>) => {
-    const dir = makeAppDir(files);
-    dirs.push(dir);
-    return dir;
-  };
-  after(() => {
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const app = tempAppDirs();
 
   it('adds local.settings.json Values to the environment without overriding what is set', () => {
     const dir = app({

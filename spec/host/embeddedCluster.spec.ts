@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'azure-kusto-data';
 import { HostStartError } from '../../lib/host';
 import { isSettingPresent, startEmbeddedCluster, type EmbeddedCluster } from '../../lib/host/embeddedCluster';
-import { makeAppDir } from './support/hostFixture';
+import { tempAppDirs } from './support/hostFixture';
 
 const SETUP = `.create-merge table Products (ProductID:long, Name:string)
 
@@ -13,12 +13,7 @@ const SETUP = `.create-merge table Products (ProductID:long, Name:string)
 
 describe('the embedded Kusto emulator of the local host', () => {
   const started: EmbeddedCluster[] = [];
-  const dirs: string[] = [];
-  const app = (files: Record<string, string | object>) => {
-    const dir = makeAppDir(files);
-    dirs.push(dir);
-    return dir;
-  };
+  const app = tempAppDirs();
   const start = async (...args: Parameters<typeof startEmbeddedCluster>) => {
     const cluster = await startEmbeddedCluster(...args);
     if (cluster) started.push(cluster);
@@ -26,9 +21,6 @@ describe('the embedded Kusto emulator of the local host', () => {
   };
   afterEach(async () => {
     for (const cluster of started.splice(0)) await cluster.emulator.close();
-  });
-  after(() => {
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const connections = new Map([['KustoConnectionString', ['productsdb']]]);

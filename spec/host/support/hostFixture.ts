@@ -17,6 +17,22 @@ export function makeAppDir(files: Record<string, string | object>): string {
   return dir;
 }
 
+/**
+ * An app-directory maker for one describe block: each call makes a directory (as makeAppDir), and all of them are
+ * removed after the block.
+ */
+export function tempAppDirs(): (files: Record<string, string | object>) => string {
+  const dirs: string[] = [];
+  after(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return (files) => {
+    const dir = makeAppDir(files);
+    dirs.push(dir);
+    return dir;
+  };
+}
+
 /** A host started in this process, with its log entries collected. */
 export interface FixtureHost {
   host: RunningHost;
