@@ -11,9 +11,9 @@ import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { Client, ClientRequestProperties } from 'azure-kusto-data';
 import type * as KustoIngest from 'azure-kusto-ingest/types/src/index';
-import type { KustoInputBinding, KustoOutputBinding } from '../lib/binding';
-import { startEmulator } from '../lib/emulator';
-import { createKustoEngine } from '../lib/engine';
+import type { KustoInputBinding, KustoOutputBinding } from 'kusto-functions-bindings';
+import { startEmulator } from 'kusto-emulator';
+import { createKustoEngine } from 'kusto-functions-engine';
 import { fmt, median, msSince } from './stats';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's types live under `exports`

@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { startHost } from '../lib/host';
+import { startHost } from 'kusto-functions-host';
 
 /** The row the benchmark reads back. */
 export const BENCH_PRODUCT = { ProductID: 1, Name: 'Widget', Cost: 9.99 };

@@ -51,6 +51,15 @@ export type {
   FunctionNameOptions,
   GenericTriggerOptions,
   HttpTriggerOptions,
+  ServiceBusQueueTriggerOptions,
+  ServiceBusTopicTriggerOptions,
+  StorageQueueTriggerOptions,
+  TimerTriggerOptions,
+  TriggerSpec,
+  TriggerSpecOf,
+  GenericTriggerSpec,
+} from './binding';
+export type {
   KustoCommonOptions,
   KustoDataFormat,
   KustoIngestionType,
@@ -60,14 +69,7 @@ export type {
   KustoOutputBinding,
   KustoOutputOptions,
   KustoBindingBase,
-  ServiceBusQueueTriggerOptions,
-  ServiceBusTopicTriggerOptions,
-  StorageQueueTriggerOptions,
-  TimerTriggerOptions,
-  TriggerSpec,
-  TriggerSpecOf,
-  GenericTriggerSpec,
-} from './binding';
+} from 'kusto-functions-bindings';
 export { registerFunctions } from './register';
 export type {
   BodyParam,
@@ -85,4 +87,4 @@ export type {
   TriggerParam,
 } from './register';
 export type { ClassType } from './metadata';
-export { KustoBindingError, KustoConfigurationError } from './errors';
+export { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';

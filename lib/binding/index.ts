@@ -1,7 +1,5 @@
-/** The binding model shared by registration and the engine: options, bindings and their small languages. */
-export * from './options';
-export * from './properties';
-export * from './expressions';
-export * from './queryParameters';
+/**
+ * The SDK's own part of the binding vocabulary: the trigger decorators' options (which extend @azure/functions'
+ * own). The Kusto binding options live in kusto-functions-bindings, shared with the engine.
+ */
 export type * from './triggers'; // types only: nothing to load at run time
-export * from './routes';

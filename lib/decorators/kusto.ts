@@ -1,7 +1,7 @@
 /**
  * `@KustoInput` and `@KustoOutput`: the Kusto bindings of a handler.
  */
-import type { KustoInputOptions, KustoOutputOptions } from '../binding';
+import type { KustoInputOptions, KustoOutputOptions } from 'kusto-functions-bindings';
 import { recordMethodOutput, recordParam, type ClassType } from '../metadata';
 import { decorationSite, misplaced } from './site';
 

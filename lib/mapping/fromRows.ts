@@ -3,7 +3,7 @@
  * user's `@Type`, `@Expose({ name })`, `@Exclude` and `@Transform`.
  */
 import { classTransformer, propertyMapping, type PropertyMapping } from './classTransformer';
-import { KustoBindingError } from '../errors';
+import { KustoBindingError } from 'kusto-functions-bindings';
 import type { ClassType } from '../metadata';
 import { convertTypedProperties, describeValueType } from './typedProperties';
 

@@ -3,8 +3,8 @@
  * class-transformer's `instanceToPlain`, Dates as ISO 8601) or text sent as is.
  */
 import { classTransformer } from './classTransformer';
-import { KustoBindingError } from '../errors';
-import { isDelimitedFormat, toDelimitedText } from '../formats/delimited';
+import { KustoBindingError } from 'kusto-functions-bindings';
+import { isDelimitedFormat, toDelimitedText } from 'kusto-functions-bindings';
 import type { ClassType } from '../metadata';
 import { describeValueType } from './typedProperties';
 

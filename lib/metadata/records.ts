@@ -2,7 +2,8 @@
  * Raw records written by the decorators at class-definition time. They are checked and resolved into
  * function descriptions only when `registerFunctions` runs.
  */
-import type { KustoInputOptions, KustoOutputOptions, TriggerSpec } from '../binding';
+import type { KustoInputOptions, KustoOutputOptions } from 'kusto-functions-bindings';
+import type { TriggerSpec } from '../binding';
 
 /** A class, as a constructor. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

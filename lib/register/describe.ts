@@ -23,8 +23,8 @@ import {
   type KustoInputOptions,
   type KustoOutputBinding,
   type KustoOutputOptions,
-  type TriggerSpec,
-} from '../binding';
+} from 'kusto-functions-bindings';
+import type { TriggerSpec } from '../binding';
 import { readMethodRecords, type ClassType, type ParamEntry, type ResolvedMethodRecord } from '../metadata';
 import type { FunctionDescription, ParamPlan, ReturnOutput } from './description';
 

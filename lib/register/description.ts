@@ -2,7 +2,8 @@
  * The resolved, validated description of one function, built once at registration from the decorators' raw
  * records. The wrapper runs from it; nothing re-reads reflect-metadata per invocation.
  */
-import type { KustoInputBinding, KustoOutputBinding, TriggerSpec } from '../binding';
+import type { KustoInputBinding, KustoOutputBinding } from 'kusto-functions-bindings';
+import type { TriggerSpec } from '../binding';
 import type { ClassType } from '../metadata';
 
 /** A parameter that receives the rows of a Kusto input. */

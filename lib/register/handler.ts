@@ -3,7 +3,7 @@
  * (typed Kusto rows, request parts, outputs), calls it, and hands what it set or returned to the Kusto outputs.
  */
 import type { HttpRequest, HttpResponse, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { KustoBindingError } from '../errors';
+import { KustoBindingError } from 'kusto-functions-bindings';
 import { toIngestPayload, toInstanceOrInstances, toInstances, type IngestPayload } from '../mapping';
 import type { FunctionDescription, ParamPlan } from './description';
 import { badRequest, toHttpResponse, toPlainJson } from './httpResponse';

@@ -4,7 +4,7 @@
  * gives them: the same rows in, the same failures.
  */
 import type { HttpRequest } from '@azure/functions';
-import type { KustoEngine, TriggerData } from '../engine';
+import type { KustoEngine, TriggerData } from 'kusto-functions-bindings';
 import type { InvocationBindings, InvocationData } from './invocationBindings';
 
 function entries(source: { entries(): IterableIterator<[string, string]> } | undefined): Record<string, string> {

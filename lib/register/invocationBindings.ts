@@ -4,8 +4,8 @@
  * mode the SDK's engine runs them. The wrapper is the same for both.
  */
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import type { KustoInputBinding, KustoOutputBinding } from '../binding';
-import { KustoBindingError } from '../errors';
+import type { KustoInputBinding, KustoOutputBinding } from 'kusto-functions-bindings';
+import { KustoBindingError } from 'kusto-functions-bindings';
 import type { IngestPayload } from '../mapping';
 import type { FunctionDescription } from './description';
 

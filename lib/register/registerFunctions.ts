@@ -5,8 +5,7 @@
  */
 import * as azureFunctions from '@azure/functions';
 import type { FunctionInput, FunctionOutput } from '@azure/functions';
-import type { KustoEngine } from '../engine';
-import { KustoConfigurationError } from '../errors';
+import { KustoConfigurationError, type KustoEngine } from 'kusto-functions-bindings';
 import { hasFunctionMetadata, type ClassType } from '../metadata';
 import type { FunctionDescription } from './description';
 import { Problems, describeClass } from './describe';
@@ -150,6 +149,32 @@ function register(app: FunctionsApp, fn: FunctionDescription, instance: object, 
 
 type TerminateHook = (handler: () => Promise<void>) => unknown;
 
+/** The part of kusto-functions-engine in-process mode uses, typed here so the SDK's types never import the engine. */
+interface EngineModule {
+  createKustoEngine(): KustoEngine;
+}
+
+const ENGINE_PACKAGE = 'kusto-functions-engine';
+
+// The engine is an optional peer: only in-process mode needs it, so a missing one is reported when that mode starts.
+function loadEngineModule(): EngineModule {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
+    return require(ENGINE_PACKAGE) as EngineModule;
+  } catch (cause) {
+    if (
+      (cause as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+      String((cause as Error).message).includes(`'${ENGINE_PACKAGE}'`)
+    ) {
+      throw new KustoConfigurationError(
+        `registerFunctions: bindings: 'in-process' runs Kusto bindings with ${ENGINE_PACKAGE}, which is not installed: run npm install ${ENGINE_PACKAGE}.`,
+        { cause },
+      );
+    }
+    throw cause;
+  }
+}
+
 // The engine in-process mode made for an app, shared by every registerFunctions call into that app.
 const defaultEngines = new WeakMap<object, KustoEngine>();
 
@@ -159,9 +184,7 @@ function inProcessInternals(options: RegisterOptions, app: FunctionsApp): Regist
   const { inProcessBindings } = require('./inProcessBindings') as typeof import('./inProcessBindings');
   let engine = options.engine ?? defaultEngines.get(app);
   if (engine === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load, see above
-    const { createKustoEngine } = require('../engine') as typeof import('../engine');
-    const owned = createKustoEngine();
+    const owned = loadEngineModule().createKustoEngine();
     const hook = (app as { hook?: { appTerminate?: TerminateHook } }).hook ?? azureFunctions.app.hook;
     hook.appTerminate?.(() => owned.close());
     defaultEngines.set(app, owned);

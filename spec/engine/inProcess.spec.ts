@@ -12,9 +12,9 @@ import {
   registerFunctions,
   type Output,
 } from '../../lib';
-import { KustoConfigurationError } from '../../lib/errors';
-import { FunctionsHarness } from '../../lib/testing';
-import { makeEngine, tableRows, useEmulator } from './support/engineFixture';
+import { KustoConfigurationError } from 'kusto-functions-bindings';
+import { FunctionsHarness } from 'kusto-functions-host/testing';
+import { makeEngine, tableRows, useEmulator } from '../../packages/engine/spec/support/engineFixture';
 
 const SETUP = `
 .create table Products (ProductID:long, Name:string, Cost:real)

@@ -3,15 +3,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { registerFunctions } from '../../lib';
-import { startEmulator, type KustoEmulator } from '../../lib/emulator';
-import type { KustoEngine } from '../../lib/engine';
-import { FunctionsHarness } from '../../lib/testing';
+import { startEmulator, type KustoEmulator } from 'kusto-emulator';
+import type { KustoEngine } from 'kusto-functions-engine';
+import { FunctionsHarness } from 'kusto-functions-host/testing';
 // The example's classes, from their modules: its entry (src/index.ts) registers into the global app on load.
 import { ProductQueries } from '../../examples/products/src/inputBindings';
 import { ManagedIdentityQueries } from '../../examples/products/src/managedIdentity';
 import { ProductIngestion } from '../../examples/products/src/outputBindings';
 import { ProductPipelines } from '../../examples/products/src/triggers';
-import { makeEngine } from './support/engineFixture';
+import { makeEngine } from '../../packages/engine/spec/support/engineFixture';
 
 const CLASSES = [ProductQueries, ProductIngestion, ProductPipelines, ManagedIdentityQueries];
 const TABLES = ['Products', 'ProductsChangeLog', 'ProductsExport', 'Item'];

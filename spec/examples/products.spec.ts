@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FunctionsHarness, type FunctionMetadata, type RpcBindingInfo } from '../../lib/testing';
+import { FunctionsHarness, type FunctionMetadata, type RpcBindingInfo } from 'kusto-functions-host/testing';
 
 // The Products example app, loaded once: its entry registers through the real @azure/functions into the
 // @azure/functions-core stand-in, exactly as in Azure. Only this spec loads the entry module.

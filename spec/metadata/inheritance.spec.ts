@@ -2,7 +2,7 @@ import * as azureFunctions from '@azure/functions';
 import { expect } from 'chai';
 import { HttpTrigger, KustoInput, KustoOutput, registerFunctions, type Output } from '../../lib';
 import { readMethodRecords } from '../../lib/metadata';
-import { FunctionsHarness } from '../../lib/testing';
+import { FunctionsHarness } from 'kusto-functions-host/testing';
 
 const query = { database: 'db', connection: 'KustoConnectionString', kqlCommand: 'T' };
 const register = (...classes: object[]) =>

@@ -17,7 +17,7 @@ import {
   registerFunctions,
   type Output,
 } from '../../lib';
-import { FunctionsHarness } from '../../lib/testing';
+import { FunctionsHarness } from 'kusto-functions-host/testing';
 
 const register = (...classes: object[]) =>
   FunctionsHarness.install().capture(() => registerFunctions({ app: { ...azureFunctions.app } }, ...classes));

@@ -16,7 +16,7 @@ import {
   type FunctionsApp,
   type Output,
 } from '../../lib';
-import { FunctionsHarness } from '../../lib/testing';
+import { FunctionsHarness } from 'kusto-functions-host/testing';
 
 const harness = FunctionsHarness.install();
 const freshApp = (): FunctionsApp => ({ ...azureFunctions.app });

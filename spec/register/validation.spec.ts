@@ -21,7 +21,7 @@ import {
   type KustoOutputOptions,
   type Output,
 } from '../../lib';
-import { FunctionsHarness } from '../../lib/testing';
+import { FunctionsHarness } from 'kusto-functions-host/testing';
 
 class Product {
   ProductID!: number;

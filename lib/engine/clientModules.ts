@@ -1,2 +1,0 @@
-/** The Kusto client packages the engine uses, through lib/kusto's lazy (and caching) loaders. */
-export { loadKustoData as kustoData, loadKustoIngest as kustoIngest } from '../kusto/modules';

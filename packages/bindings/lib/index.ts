@@ -1,0 +1,10 @@
+/** The binding model shared by registration and the engine: options, bindings and their small languages. */
+export * from './options';
+export * from './properties';
+export * from './expressions';
+export * from './queryParameters';
+export * from './routes';
+export * from './engineContract';
+export { KustoBindingError, KustoConfigurationError } from './errors';
+export { DELIMITERS, isDelimitedFormat, toDelimitedText } from './delimited';
+export { readSetting } from './appSettings';

@@ -1,0 +1,539 @@
+/**
+ * Resolution of a binding's `connection` (the name of an app setting) into an immutable description of the cluster,
+ * default database and authentication, with the identity key the client pool caches by.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { KustoConnectionStringBuilder } from 'azure-kusto-data';
+import type { TokenCredential } from '@azure/identity';
+import { KustoConfigurationError, readSetting } from 'kusto-functions-bindings';
+import {
+  foldKeyword,
+  KUSTO_KEYWORDS,
+  type KeywordSpec,
+  type KustoKeyword,
+  lookupKeyword,
+  tokenizeConnectionString,
+} from './connectionString';
+import { createCredential } from './credentials';
+import { loadKustoData } from './modules';
+import { scrubError, scrubSecrets, toSecureString } from './secrets';
+
+/** The app setting a binding reads when it names no `connection`, as in the Functions extension. */
+export const DEFAULT_CONNECTION_SETTING = 'KustoConnectionString';
+
+/** How a connection authenticates. */
+export type KustoAuthKind = KustoAuth['kind'];
+
+/**
+ * How a connection authenticates, without its secret. Chosen in this order:
+ * 1. an `http://` Data Source on a loopback address (the emulator): `none`, whatever else is set;
+ * 2. the binding's `managedServiceIdentity`: `system` → `systemManagedIdentity`, any other value →
+ *    `userManagedIdentity` with that client id (or Azure resource id); it overrides credentials in the string;
+ * 3. `User Token` → `userToken`; `Application Token` → `appToken` (the Kusto docs' precedence);
+ * 4. `AppClientId` + `AppKey` + `Authority Id` → `appKey`;
+ * 5. `AppClientId` + `Application Certificate PrivateKey` (PEM) + `Authority Id` → `appCertificate`;
+ * 6. nothing of these on https → `defaultAzureCredential` (with `Authority Id` as its tenant when given).
+ *
+ * `Fed` / `AAD Federated Security` must be true or false but does not choose the authentication, as in
+ * azure-kusto-data. `User ID` is accepted as a hint and ignored (a function cannot prompt a user).
+ */
+export type KustoAuth =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'appKey'; readonly applicationClientId: string; readonly authorityId: string }
+  | {
+      readonly kind: 'appCertificate';
+      readonly applicationClientId: string;
+      readonly authorityId: string;
+      readonly sendX5c: boolean;
+    }
+  | { readonly kind: 'userToken' }
+  | { readonly kind: 'appToken' }
+  | { readonly kind: 'systemManagedIdentity' }
+  | { readonly kind: 'userManagedIdentity'; readonly clientId?: string; readonly resourceId?: string }
+  | { readonly kind: 'defaultAzureCredential'; readonly tenantId?: string };
+
+/** Which endpoint of a cluster a client talks to: the engine (queries, streaming ingestion) or the data management service (queued ingestion). */
+export type KustoEndpoint = 'engine' | 'ingest';
+
+/** Values of the `Query Consistency` keyword, sent as the `queryconsistency` request option. */
+export type KustoQueryConsistency =
+  'strongconsistency' | 'weakconsistency' | 'affinitizedweakconsistency' | 'databaseaffinitizedweakconsistency';
+
+/**
+ * A resolved Kusto connection: immutable, safe to log (its secret is held privately and appears in no property,
+ * `JSON.stringify` or `util.inspect`), and the key to the client pool.
+ */
+export interface KustoConnection {
+  /** The app setting it was read from (the binding's `connection`). */
+  readonly setting: string;
+  /** The Data Source as given, normalized to `scheme://host[:port]` (lower-case host, no path, no trailing slash). */
+  readonly dataSource: string;
+  /** The engine endpoint: the Data Source without an `ingest-` host prefix. */
+  readonly engineUrl: string;
+  /**
+   * The data management endpoint for queued ingestion: `ingest-` put before the host, as azure-kusto-ingest and the
+   * extension derive it; the Data Source itself when it already starts with `ingest-`, or when the host is
+   * loopback, an IP address, `localhost` or the onebox host (an emulator serves both on one URL).
+   */
+  readonly ingestUrl: string;
+  /** Whether the Data Source is `http://` on a loopback address (the emulator): no authentication is sent. */
+  readonly loopback: boolean;
+  /** The default database (`Initial Catalog` / `Database`, or the Data Source path), if any. */
+  readonly database: string | undefined;
+  /** How it authenticates, without the secret. */
+  readonly auth: KustoAuth;
+  /**
+   * Cluster and identity, for client caching: `<engineUrl>|<auth kind>|<fingerprint>`. The fingerprint is an HMAC
+   * (random per-process key) of the identity's parts, secret included, so two app keys of one app id never share a
+   * client and the key reveals nothing.
+   */
+  readonly identityKey: string;
+  /** `Application Name for Tracing` / `User Name for Tracing`, sent in the client details headers. */
+  readonly tracing: { readonly applicationName?: string; readonly userName?: string };
+  /** `Query Consistency`, for the `queryconsistency` request option. */
+  readonly queryConsistency: KustoQueryConsistency | undefined;
+  /** The connection string with credentials and identifying values masked ({@link toSecureString}). */
+  readonly secureConnectionString: string;
+  /** Creates a new credential for {@link auth} (loads @azure/identity); undefined for `none`. */
+  createCredential(): TokenCredential | undefined;
+  /**
+   * Creates a new azure-kusto-data connection string builder for an endpoint (loads azure-kusto-data). Tokens go in
+   * as access tokens, other kinds as a TokenCredential: `credential` when given (share one per identity, its token
+   * cache with it), else a new one. No authentication at all for `none`.
+   */
+  toConnectionStringBuilder(options?: {
+    endpoint?: KustoEndpoint;
+    credential?: TokenCredential;
+    /** Set the connection's default database on the builder (default true). */
+    includeDatabase?: boolean;
+  }): KustoConnectionStringBuilder;
+  /** {@link scrubSecrets} with this connection's secret among the known ones. */
+  scrub(text: string): string;
+  /** {@link scrubError} with this connection's secret among the known ones. */
+  scrubError(error: unknown): Error;
+  /** `Kusto connection '<setting>' (<dataSource>, <auth kind>)`. */
+  toString(): string;
+}
+
+/** Options of {@link resolveConnection}. */
+export interface ResolveConnectionOptions {
+  /** Where app settings are read from; defaults to `process.env` (the host fills it from local.settings.json). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The binding's `managedServiceIdentity`: `system`, or the client id of a user-assigned identity. */
+  readonly managedServiceIdentity?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TENANT = /^[0-9A-Za-z.-]+$/;
+const RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/.+/i;
+const QUERY_CONSISTENCIES: readonly KustoQueryConsistency[] = [
+  'strongconsistency',
+  'weakconsistency',
+  'affinitizedweakconsistency',
+  'databaseaffinitizedweakconsistency',
+];
+const CONNECTION_STRING_EXAMPLE = '"Data Source=https://<cluster>.<region>.kusto.windows.net;Database=<database>"';
+const FINGERPRINT_KEY = randomBytes(32);
+
+/**
+ * Reads the app setting a binding's `connection` names and resolves it into a {@link KustoConnection}.
+ *
+ * The setting is looked up as the Functions host's `GetConnectionStringOrSetting` does: first as a connection string
+ * (`ConnectionStrings:<name>`, `ConnectionStrings__<name>`, `CUSTOMCONNSTR_<name>`), then as a plain setting
+ * (`<name>`, with `:` also tried as `__`). Keywords are the Kusto ones, matched case-insensitively with spaces ignored.
+ * Unknown keywords are rejected, as azure-kusto-data's and Kusto.Data's builders reject them, and so are keywords
+ * Node cannot honour (Password, certificate thumbprint / subject / issuer), with what to use instead.
+ *
+ * @throws KustoConfigurationError naming the setting (never a secret) when the setting is missing or empty, is
+ * malformed, has no Data Source, has an unknown or unsupported keyword, has incomplete credentials, or names a plain
+ * `http://` endpoint that is not loopback.
+ *
+ * @example
+ * process.env.KustoConnectionString = 'Data Source=https://help.kusto.windows.net;Database=Samples';
+ * resolveConnection('KustoConnectionString').auth.kind; // 'defaultAzureCredential'
+ */
+export function resolveConnection(settingName: string, options: ResolveConnectionOptions = {}): KustoConnection {
+  if (typeof settingName !== 'string' || settingName.trim() === '') {
+    throw new KustoConfigurationError(
+      `A Kusto binding's connection must name an app setting; got ${settingName === '' ? 'an empty name' : typeof settingName}.`,
+    );
+  }
+  const setting = settingName.trim();
+  const env = options.env ?? process.env;
+  const found = readSetting(setting, env);
+  const where = found && found.key !== setting ? ` (read from '${found.key}')` : '';
+  const fail: Fail = (problem) => {
+    throw new KustoConfigurationError(`Kusto connection setting '${setting}'${where} ${problem}`);
+  };
+  if (!found) {
+    return fail(
+      `is not defined. Add it to the Values of local.settings.json (or to the app settings in Azure) with a Kusto ` +
+        `connection string such as ${CONNECTION_STRING_EXAMPLE}.`,
+    );
+  }
+  if (found.value.trim() === '') {
+    return fail(`is empty. Set it to a Kusto connection string such as ${CONNECTION_STRING_EXAMPLE}.`);
+  }
+  const values = parseKeywords(found.value, fail);
+  const rawDataSource = values.get('dataSource');
+  if (rawDataSource === undefined || rawDataSource === '') {
+    return fail(`has no Data Source. Expected a connection string such as ${CONNECTION_STRING_EXAMPLE}.`);
+  }
+  const source = parseDataSource(rawDataSource, fail);
+  const initialCatalog = values.get('initialCatalog');
+  const database = initialCatalog !== undefined && initialCatalog !== '' ? initialCatalog : source.pathDatabase;
+  const { auth, secret, identityParts } = chooseAuth(values, source.loopback, options.managedServiceIdentity, fail);
+  const fingerprint = createHmac('sha256', FINGERPRINT_KEY).update(JSON.stringify(identityParts)).digest('hex');
+  const consistency = values.get('queryConsistency');
+  let queryConsistency: KustoQueryConsistency | undefined;
+  if (consistency !== undefined && consistency !== '') {
+    queryConsistency = QUERY_CONSISTENCIES.find((c) => c === consistency.toLowerCase());
+    if (!queryConsistency) fail(`has an unknown Query Consistency: use one of ${QUERY_CONSISTENCIES.join(', ')}.`);
+  }
+  return new ResolvedKustoConnection({
+    setting,
+    dataSource: source.origin,
+    engineUrl: source.engineUrl,
+    ingestUrl: source.ingestUrl,
+    loopback: source.loopback,
+    database,
+    auth,
+    identityKey: `${source.engineUrl}|${auth.kind}|${fingerprint.slice(0, 32)}`,
+    tracing: Object.freeze({
+      ...(values.get('applicationNameForTracing') ? { applicationName: values.get('applicationNameForTracing') } : {}),
+      ...(values.get('userNameForTracing') ? { userName: values.get('userNameForTracing') } : {}),
+    }),
+    queryConsistency,
+    secureConnectionString: toSecureString(found.value),
+    secret,
+  });
+}
+
+type Fail = (problem: string) => never;
+
+function parseKeywords(text: string, fail: Fail): Map<KustoKeyword, string> {
+  const { pairs, problem } = tokenizeConnectionString(text);
+  if (problem) fail(`is not a valid connection string: ${problem}.`);
+  const values = new Map<KustoKeyword, string>();
+  let previous: KeywordSpec | undefined;
+  for (const pair of pairs) {
+    const keyword = lookupKeyword(pair.keyword);
+    if (!keyword) fail(unknownKeyword(pair.keyword, pair.position, previous));
+    const known = keyword as KeywordSpec;
+    if (known.support === 'unsupported') fail(`sets ${known.display}, which is not supported: ${known.hint}.`);
+    if (known.bool && !/^(true|false)$/i.test(pair.value))
+      fail(`sets ${known.display} to a value that is not true or false.`);
+    values.set(known.name, pair.value);
+    previous = known;
+  }
+  return values;
+}
+
+function unknownKeyword(keyword: string, position: number, previous: KeywordSpec | undefined): string {
+  if (previous?.secret) {
+    // Most likely the rest of a secret that contains ';': name neither it nor the secret.
+    return (
+      `has an unknown keyword in name=value pair ${position}, right after ${previous.display}. If the ` +
+      `${previous.display} value contains ';', enclose it in double quotes.`
+    );
+  }
+  const named = /^[A-Za-z][A-Za-z0-9 _.-]{0,39}$/.test(keyword) ? `'${keyword}'` : `in name=value pair ${position}`;
+  const suggestion = nearestKeyword(keyword);
+  return (
+    `has an unknown keyword ${named}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}. ` +
+    `Known keywords include Data Source, Initial Catalog / Database, AppClientId, AppKey, Authority Id, ` +
+    `User Token, Application Token, Application Certificate PrivateKey and Fed.`
+  );
+}
+
+function nearestKeyword(keyword: string): string | undefined {
+  const folded = foldKeyword(keyword);
+  // Short words are a small edit away from too many aliases for a suggestion to mean anything.
+  if (folded.length < 4) return undefined;
+  const allowed = folded.length <= 6 ? 1 : 2;
+  let best: { alias: string; distance: number } | undefined;
+  for (const spec of KUSTO_KEYWORDS) {
+    for (const alias of spec.aliases) {
+      const distance = editDistance(folded, foldKeyword(alias));
+      if (distance <= allowed && (!best || distance < best.distance)) best = { alias, distance };
+    }
+  }
+  return best?.alias;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+interface DataSource {
+  origin: string;
+  engineUrl: string;
+  ingestUrl: string;
+  loopback: boolean;
+  pathDatabase: string | undefined;
+}
+
+/** localhost, 127.0.0.0/8 and ::1: the addresses azure-kusto-data also trusts without its endpoint list. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** Hosts azure-kusto-ingest does not prefix with `ingest-`: IP addresses, anything with localhost, the onebox host. */
+function isReservedHost(hostname: string): boolean {
+  return (
+    isLoopbackHost(hostname) ||
+    isIP(hostname.replace(/^\[|\]$/g, '')) !== 0 ||
+    hostname.includes('localhost') ||
+    hostname === 'onebox.dev.kusto.windows.net'
+  );
+}
+
+const INGEST_PREFIX = 'ingest-';
+
+function parseDataSource(raw: string, fail: Fail): DataSource {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(
+      'has a Data Source that is not an absolute URL: expected https://<cluster>.<region>.kusto.windows.net.',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    fail(`has a Data Source with scheme '${url.protocol}': Kusto is reached over https://.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    fail('has a Data Source with user info (user:password@): put credentials in their keywords.');
+  }
+  if (url.search !== '' || url.hash !== '') fail('has a Data Source with a query string or fragment: remove it.');
+  const loopback = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  if (url.protocol === 'http:' && !loopback) {
+    fail(
+      `has a plain http:// Data Source (${url.origin}) that is not a loopback address: use https://. ` +
+        'http:// is accepted only on 127.0.0.1, localhost or ::1, for the emulator.',
+    );
+  }
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  if (segments.length > 1) fail('has a Data Source whose path is more than a database name.');
+  const host = url.hostname;
+  const port = url.port === '' ? '' : `:${url.port}`;
+  const base = (h: string): string => `${url.protocol}//${h}${port}`;
+  let engineUrl = url.origin;
+  let ingestUrl = url.origin;
+  if (host.startsWith(INGEST_PREFIX)) {
+    engineUrl = base(host.slice(INGEST_PREFIX.length));
+  } else if (!isReservedHost(host)) {
+    ingestUrl = base(INGEST_PREFIX + host);
+  }
+  return {
+    origin: url.origin,
+    engineUrl,
+    ingestUrl,
+    loopback,
+    pathDatabase: segments[0] === undefined ? undefined : decodeURIComponent(segments[0]),
+  };
+}
+
+interface ChosenAuth {
+  auth: KustoAuth;
+  secret: string | undefined;
+  identityParts: unknown[];
+}
+
+function chooseAuth(
+  values: Map<KustoKeyword, string>,
+  loopback: boolean,
+  managedServiceIdentity: string | undefined,
+  fail: Fail,
+): ChosenAuth {
+  const get = (k: KustoKeyword): string | undefined => {
+    const v = values.get(k);
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const secretKeywords = KUSTO_KEYWORDS.filter((k) => k.secret && get(k.name) !== undefined);
+  if (loopback) {
+    if (secretKeywords.length > 0) {
+      fail(
+        `names credentials (${secretKeywords.map((k) => k.display).join(', ')}) for a plain http:// endpoint: ` +
+          'credentials are never sent over http. Remove them (the emulator needs none) or use https://.',
+      );
+    }
+    // The emulator takes no authentication; a binding's managedServiceIdentity is ignored so one binding works on
+    // both the emulator and Azure.
+    return { auth: { kind: 'none' }, secret: undefined, identityParts: [] };
+  }
+  const msi = managedServiceIdentity?.trim();
+  if (msi) {
+    if (msi.toLowerCase() === 'system') {
+      return { auth: { kind: 'systemManagedIdentity' }, secret: undefined, identityParts: ['system'] };
+    }
+    if (GUID.test(msi)) {
+      return { auth: { kind: 'userManagedIdentity', clientId: msi }, secret: undefined, identityParts: [msi] };
+    }
+    if (RESOURCE_ID.test(msi)) {
+      return { auth: { kind: 'userManagedIdentity', resourceId: msi }, secret: undefined, identityParts: [msi] };
+    }
+    fail(
+      'is used with a managedServiceIdentity that is neither "system", a client id (GUID) nor a resource id ' +
+        '(/subscriptions/…): set the binding option to "system" or to the client id of the user-assigned identity.',
+    );
+  }
+  const userToken = get('userToken');
+  if (userToken !== undefined) return { auth: { kind: 'userToken' }, secret: userToken, identityParts: [userToken] };
+  const appToken = get('applicationToken');
+  if (appToken !== undefined) return { auth: { kind: 'appToken' }, secret: appToken, identityParts: [appToken] };
+  const clientId = get('applicationClientId');
+  const appKey = get('applicationKey');
+  const pem = get('applicationCertificatePrivateKey');
+  const authority = get('authorityId');
+  if (appKey !== undefined || pem !== undefined || clientId !== undefined) {
+    const credentialName =
+      appKey !== undefined ? 'AppKey' : pem !== undefined ? 'Application Certificate PrivateKey' : undefined;
+    if (credentialName === undefined) {
+      fail(
+        'sets AppClientId without AppKey or Application Certificate PrivateKey. For a user-assigned managed ' +
+          "identity, set the binding's managedServiceIdentity option to its client id instead.",
+      );
+    }
+    if (clientId === undefined) fail(`sets ${credentialName} without AppClientId (the application's client id).`);
+    if (!GUID.test(clientId as string)) fail('sets an AppClientId that is not a GUID.');
+    if (authority === undefined) fail(`sets ${credentialName} without Authority Id (the tenant id or domain).`);
+    if (!TENANT.test(authority as string)) fail('sets an Authority Id that is neither a tenant id nor a domain name.');
+    if (appKey !== undefined) {
+      return {
+        auth: { kind: 'appKey', applicationClientId: clientId as string, authorityId: authority as string },
+        secret: appKey,
+        identityParts: [clientId, authority, appKey],
+      };
+    }
+    const sendX5c = /^true$/i.test(get('applicationCertificateSendX5c') ?? 'false');
+    return {
+      auth: {
+        kind: 'appCertificate',
+        applicationClientId: clientId as string,
+        authorityId: authority as string,
+        sendX5c,
+      },
+      secret: pem,
+      identityParts: [clientId, authority, pem, sendX5c],
+    };
+  }
+  if (authority !== undefined && !TENANT.test(authority)) {
+    fail('sets an Authority Id that is neither a tenant id nor a domain name.');
+  }
+  return {
+    auth:
+      authority !== undefined
+        ? { kind: 'defaultAzureCredential', tenantId: authority }
+        : { kind: 'defaultAzureCredential' },
+    secret: undefined,
+    identityParts: [authority ?? ''],
+  };
+}
+
+interface ConnectionInit {
+  setting: string;
+  dataSource: string;
+  engineUrl: string;
+  ingestUrl: string;
+  loopback: boolean;
+  database: string | undefined;
+  auth: KustoAuth;
+  identityKey: string;
+  tracing: KustoConnection['tracing'];
+  queryConsistency: KustoQueryConsistency | undefined;
+  secureConnectionString: string;
+  secret: string | undefined;
+}
+
+class ResolvedKustoConnection implements KustoConnection {
+  readonly setting: string;
+  readonly dataSource: string;
+  readonly engineUrl: string;
+  readonly ingestUrl: string;
+  readonly loopback: boolean;
+  readonly database: string | undefined;
+  readonly auth: KustoAuth;
+  readonly identityKey: string;
+  readonly tracing: KustoConnection['tracing'];
+  readonly queryConsistency: KustoQueryConsistency | undefined;
+  readonly secureConnectionString: string;
+  // An ES private field: invisible to JSON.stringify, util.inspect, Object.keys and structured clone.
+  readonly #secret: string | undefined;
+
+  constructor(init: ConnectionInit) {
+    this.setting = init.setting;
+    this.dataSource = init.dataSource;
+    this.engineUrl = init.engineUrl;
+    this.ingestUrl = init.ingestUrl;
+    this.loopback = init.loopback;
+    this.database = init.database;
+    this.auth = Object.freeze(init.auth);
+    this.identityKey = init.identityKey;
+    this.tracing = init.tracing;
+    this.queryConsistency = init.queryConsistency;
+    this.secureConnectionString = init.secureConnectionString;
+    this.#secret = init.secret;
+    Object.freeze(this);
+  }
+
+  createCredential(): TokenCredential | undefined {
+    try {
+      return createCredential(this.auth, this.#secret);
+    } catch (error) {
+      throw new KustoConfigurationError(
+        `Kusto connection setting '${this.setting}': could not create the ${this.auth.kind} credential: ` +
+          `${this.scrub(error instanceof Error ? error.message : String(error))}`,
+        { cause: this.scrubError(error) },
+      );
+    }
+  }
+
+  toConnectionStringBuilder(
+    options: { endpoint?: KustoEndpoint; credential?: TokenCredential; includeDatabase?: boolean } = {},
+  ): KustoConnectionStringBuilder {
+    const { KustoConnectionStringBuilder: Builder } = loadKustoData();
+    const dataSource = `Data Source=${options.endpoint === 'ingest' ? this.ingestUrl : this.engineUrl}`;
+    let kcsb: KustoConnectionStringBuilder;
+    switch (this.auth.kind) {
+      case 'none':
+        // No credential on the builder: azure-kusto-data then sends no Authorization header at all.
+        kcsb = new Builder(dataSource);
+        break;
+      case 'userToken':
+      case 'appToken':
+        // As an access token, not a TokenCredential: no cloud metadata round trip to pick a scope it cannot change.
+        kcsb = Builder.withAccessToken(dataSource, this.#secret as string);
+        break;
+      default:
+        kcsb = Builder.withTokenCredential(
+          dataSource,
+          options.credential ?? (this.createCredential() as TokenCredential),
+        );
+    }
+    if ((options.includeDatabase ?? true) && this.database !== undefined) kcsb.initialCatalog = this.database;
+    return kcsb;
+  }
+
+  scrub(text: string): string {
+    return scrubSecrets(text, this.#secret === undefined ? [] : [this.#secret]);
+  }
+
+  scrubError(error: unknown): Error {
+    return scrubError(error, this.#secret === undefined ? [] : [this.#secret]);
+  }
+
+  toString(): string {
+    return `Kusto connection '${this.setting}' (${this.dataSource}, ${this.auth.kind})`;
+  }
+}

@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { parseArguments, UsageError } from '../lib/cli';
+import { spawnHost } from './support/cliProcess';
+import { fixtureScript, makeAppDir } from './support/hostFixture';
+
+describe('the kusto-functions command', () => {
+  let appDir: string;
+  before(() => {
+    appDir = makeAppDir({ 'host.json': { version: '2.0' } });
+  });
+  after(() => fs.rmSync(appDir, { recursive: true, force: true }));
+
+  describe('arguments', () => {
+    it('reads the app directory and options', () => {
+      expect(
+        parseArguments([
+          'start',
+          'examples/products',
+          '--port',
+          '0',
+          '--script',
+          'dist/x.js',
+          '--host=0.0.0.0',
+          '--volatile',
+        ]),
+      ).to.deep.equal({ appDir: 'examples/products', port: 0, script: 'dist/x.js', host: '0.0.0.0', volatile: true });
+      expect(parseArguments(['start', '-p', '8080'])).to.deep.equal({ appDir: '.', port: 8080 });
+      expect(parseArguments(['start', '--help'])).to.equal(undefined);
+    });
+
+    it('rejects what it does not understand, saying what', () => {
+      const cases: [string[], RegExp][] = [
+        [[], /Missing command/],
+        [['run'], /Unknown command 'run'/],
+        [['start', '--port', 'x'], /--port must be a number from 0 to 65535; got 'x'/],
+        [['start', '--port', '70000'], /--port must be a number/],
+        [['start', '--script'], /--script needs a value/],
+        [['start', '--verbose'], /Unknown option '--verbose'/],
+        [['start', 'a', 'b'], /Unexpected argument 'b'/],
+      ];
+      for (const [args, message] of cases)
+        expect(() => parseArguments(args), args.join(' ')).to.throw(UsageError, message);
+    });
+  });
+
+  it('exits with code 1 and one line naming the port when the port is in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const host = spawnHost(['start', appDir, '--script', fixtureScript('lifecycleApp'), '--port', String(port)]);
+      expect(await host.exited).to.equal(1);
+      expect(host.stderr()).to.equal(
+        `Port ${port} is unavailable. Close the process using that port, or choose another port with --port <number>.\n`,
+      );
+      expect(host.stdout()).to.equal('');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits with code 1 and the usage on a bad argument', async () => {
+    const host = spawnHost(['start', appDir, '--port', 'seventy']);
+    expect(await host.exited).to.equal(1);
+    expect(host.stderr()).to.match(
+      /^--port must be a number from 0 to 65535; got 'seventy'\.\n\nUsage: kusto-functions start/,
+    );
+  });
+
+  it('refuses an app that enables HTTP streaming, saying so in one line', async () => {
+    const host = spawnHost(['start', appDir, '--script', fixtureScript('streamingApp'), '--port', '0']);
+    expect(await host.exited).to.equal(1);
+    expect(host.stderr()).to.equal(
+      'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.\n',
+    );
+  });
+
+  it('stops gracefully on SIGTERM: the request under way completes, new ones are refused, terminate hooks run', async () => {
+    const host = spawnHost(['start', appDir, '--script', fixtureScript('lifecycleApp'), '--port', '0']);
+    try {
+      const url = await host.listening;
+      expect(host.stdout()).to.contain('app start hook ran');
+      const slow = fetch(`${url}/api/slow?ms=1500`).then(async (res) => ({
+        status: res.status,
+        body: await res.text(),
+      }));
+      await host.waitFor('sleeping 1500 ms');
+      host.child.kill('SIGTERM');
+      await host.waitFor('Stopping the host...');
+      // The listener is closed: a new connection is refused while the slow request finishes.
+      const refused = await fetch(`${url}/api/slow?ms=0`).then(
+        (res) => `answered ${res.status}`,
+        () => 'refused',
+      );
+      expect(refused).to.equal('refused');
+      expect(await slow).to.deep.equal({ status: 200, body: 'done' });
+      expect(await host.exited).to.equal(0);
+      const out = host.stdout();
+      const order = ["Executed 'Functions.lifecycleSlow' (Succeeded", 'app terminate hook ran', 'Host stopped.'].map(
+        (t) => out.indexOf(t),
+      );
+      expect(order.every((i) => i >= 0)).to.equal(true, out);
+      expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('keeps the embedded emulator data in the app directory across restarts (flushed at shutdown)', async function () {
+    this.timeout(120_000);
+    const dataApp = makeAppDir({
+      'host.json': { version: '2.0' },
+      'setup.kql':
+        '.create table Things (Id:long, Label:string)\n\n.alter table Things policy streamingingestion enable\n',
+    });
+    const env = { ...process.env };
+    delete env.KustoConnectionString;
+    delete env.UnreachableKusto;
+    const args = ['start', dataApp, '--script', fixtureScript('kustoApp'), '--port', '0'];
+    try {
+      const first = spawnHost(args, env);
+      const firstUrl = await first.listening;
+      expect(first.stdout()).to.contain('Kusto: created database hostdb.');
+      expect(first.stdout()).to.contain('Kusto: ran setup.kql in hostdb (2 commands).');
+      const written = await fetch(`${firstUrl}/api/things`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ Id: 1, Label: 'kept' }]),
+      });
+      expect(written.status).to.equal(201);
+      expect(await first.stop()).to.equal(0);
+
+      const second = spawnHost(args, env);
+      try {
+        const secondUrl = await second.listening;
+        expect(second.stdout()).to.contain('Kusto: loaded database hostdb from the data directory.');
+        expect(second.stdout()).to.contain('Kusto: setup.kql not run: hostdb already exists');
+        const read = await fetch(`${secondUrl}/api/things/1`);
+        expect(await read.json()).to.deep.equal([{ Id: 1, Label: 'kept' }]);
+      } finally {
+        expect(await second.stop()).to.equal(0);
+      }
+    } finally {
+      fs.rmSync(dataApp, { recursive: true, force: true });
+    }
+  });
+});
