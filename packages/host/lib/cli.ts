@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `kusto-functions` command: `kusto-functions start [appDir] [--port 7071] [--script <file|glob>] [--host <ip>]
- * [--volatile]`. Start-up problems print one line and exit with code 1; SIGINT / SIGTERM stop the host gracefully
+ * [--volatile]`, `--version`, `--help`. Start-up problems print one line and exit with code 1; SIGINT / SIGTERM stop the host gracefully
  * (a second signal exits at once).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { HostStartError } from './errors';
 import { startHost, DEFAULT_PORT, type HostOptions } from './startHost';
 
@@ -17,6 +20,7 @@ Options:
   --host <address>      interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --script <file|glob>  entry point(s) to load instead of package.json "main" (relative to the current directory)
   --volatile            keep the embedded emulator's data in memory only
+  -v, --version         print the version
   -h, --help            show this help`;
 
 // A signal repeated within this time is the same request to stop.
@@ -30,71 +34,91 @@ export class UsageError extends Error {
   }
 }
 
-/** Parses the command line (without `node` and the script) into host options; undefined for `--help`. */
-export function parseArguments(argv: readonly string[]): HostOptions | undefined {
-  const args = [...argv];
-  if (args.includes('-h') || args.includes('--help')) return undefined;
-  const command = args.shift();
+const OPTIONS = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  script: { type: 'string' },
+  volatile: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** What the command line asks for: host options to start with, the usage, or the version. */
+export type Command = { kind: 'start'; options: HostOptions } | { kind: 'help' } | { kind: 'version' };
+
+// parseArgs' own messages suggest `--` and other things that do not apply here: say it in the command's words.
+function usageErrorOf(error: NodeJS.ErrnoException): UsageError {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`Unknown option '${option}'.`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new UsageError(
+        error.message.includes('does not take an argument')
+          ? `${option.replace(/=.*$/, '')} takes no value.`
+          : `${option.replace(/ .*$/, '')} needs a value.`,
+      );
+    default:
+      return new UsageError(error.message);
+  }
+}
+
+/** Parses the command line (without `node` and the script). */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageErrorOf(error as NodeJS.ErrnoException);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const [command, appDir, extra] = positionals;
   if (command !== 'start') {
     throw new UsageError(
       command === undefined ? 'Missing command: use "start".' : `Unknown command '${command}': use "start".`,
     );
   }
-  const options: HostOptions = { appDir: '.' };
-  let appDir: string | undefined;
-  const value = (flag: string): string => {
-    const v = args.shift();
-    if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value.`);
-    return v;
-  };
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (inline !== undefined) args.unshift(inline);
-    switch (flag) {
-      case '-p':
-      case '--port': {
-        const text = value(flag);
-        const port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65535)
-          throw new UsageError(`--port must be a number from 0 to 65535; got '${text}'.`);
-        options.port = port;
-        break;
-      }
-      case '--host':
-        options.host = value(flag);
-        break;
-      case '--script':
-        options.script = value(flag);
-        break;
-      case '--volatile':
-        if (inline !== undefined) throw new UsageError('--volatile takes no value.');
-        options.volatile = true;
-        break;
-      default:
-        if (flag.startsWith('-')) throw new UsageError(`Unknown option '${flag}'.`);
-        if (appDir !== undefined) throw new UsageError(`Unexpected argument '${flag}': give one app directory.`);
-        appDir = flag;
+  if (extra !== undefined) throw new UsageError(`Unexpected argument '${extra}': give one app directory.`);
+  const options: HostOptions = { appDir: appDir ?? '.' };
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) {
+      throw new UsageError(`--port must be a number from 0 to 65535; got '${values.port}'.`);
     }
+    options.port = port;
   }
-  options.appDir = appDir ?? '.';
-  return options;
+  if (values.host !== undefined) options.host = values.host;
+  if (values.script !== undefined) options.script = values.script;
+  if (values.volatile) options.volatile = true;
+  return { kind: 'start', options };
+}
+
+/** The host package's version, from its package.json. */
+export function hostVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 /** Runs the command; resolves with the exit code once the host has stopped (or could not start). */
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: HostOptions | undefined;
+  let command: Command;
   try {
-    options = parseArguments(argv);
+    command = parseCommand(argv);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 1;
   }
-  if (!options) {
+  if (command.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (command.kind === 'version') {
+    process.stdout.write(`${hostVersion()}\n`);
+    return 0;
+  }
+  const options = command.options;
   let host;
   try {
     host = await startHost(options);

@@ -1,7 +1,8 @@
+import { app } from '@azure/functions';
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { parseArguments, UsageError } from '../lib/cli';
+import { hostVersion, parseCommand, UsageError } from '../lib/cli';
 import { spawnHost } from './support/cliProcess';
 import { fixtureScript, makeAppDir } from './support/hostFixture';
 
@@ -15,7 +16,7 @@ describe('the kusto-functions command', () => {
   describe('arguments', () => {
     it('reads the app directory and options', () => {
       expect(
-        parseArguments([
+        parseCommand([
           'start',
           'examples/products',
           '--port',
@@ -25,9 +26,16 @@ describe('the kusto-functions command', () => {
           '--host=0.0.0.0',
           '--volatile',
         ]),
-      ).to.deep.equal({ appDir: 'examples/products', port: 0, script: 'dist/x.js', host: '0.0.0.0', volatile: true });
-      expect(parseArguments(['start', '-p', '8080'])).to.deep.equal({ appDir: '.', port: 8080 });
-      expect(parseArguments(['start', '--help'])).to.equal(undefined);
+      ).to.deep.equal({
+        kind: 'start',
+        options: { appDir: 'examples/products', port: 0, script: 'dist/x.js', host: '0.0.0.0', volatile: true },
+      });
+      expect(parseCommand(['start', '-p', '8080'])).to.deep.equal({
+        kind: 'start',
+        options: { appDir: '.', port: 8080 },
+      });
+      expect(parseCommand(['start', '--help'])).to.deep.equal({ kind: 'help' });
+      expect(parseCommand(['--version'])).to.deep.equal({ kind: 'version' });
     });
 
     it('rejects what it does not understand, saying what', () => {
@@ -39,10 +47,18 @@ describe('the kusto-functions command', () => {
         [['start', '--script'], /--script needs a value/],
         [['start', '--verbose'], /Unknown option '--verbose'/],
         [['start', 'a', 'b'], /Unexpected argument 'b'/],
+        [['start', '--volatile=yes'], /--volatile takes no value/],
       ];
       for (const [args, message] of cases)
-        expect(() => parseArguments(args), args.join(' ')).to.throw(UsageError, message);
+        expect(() => parseCommand(args), args.join(' ')).to.throw(UsageError, message);
     });
+  });
+
+  it('prints its version with --version', async () => {
+    const host = spawnHost(['--version']);
+    expect(await host.exited).to.equal(0);
+    expect(host.stdout()).to.equal(`${hostVersion()}\n`);
+    expect(hostVersion()).to.match(/^\d+\.\d+\.\d+/);
   });
 
   it('exits with code 1 and one line naming the port when the port is in use', async () => {
@@ -72,6 +88,11 @@ describe('the kusto-functions command', () => {
   it('refuses an app that enables HTTP streaming, saying so in one line', async () => {
     const host = spawnHost(['start', appDir, '--script', fixtureScript('streamingApp'), '--port', '0']);
     expect(await host.exited).to.equal(1);
+    // HTTP streaming (app.setup) came with @azure/functions 4.3.0; under 4.2.0 the app itself fails to load.
+    if (typeof (app as { setup?: unknown }).setup !== 'function') {
+      expect(host.stderr()).to.match(/^Worker was unable to load entry point .*app\.setup is not a function/);
+      return;
+    }
     expect(host.stderr()).to.equal(
       'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.\n',
     );
