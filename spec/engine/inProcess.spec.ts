@@ -166,18 +166,18 @@ describe('engine: in-process mode', () => {
           return { jsonBody: rows };
         }
       }
-      const worker = FunctionsHarness.install().worker;
-      const hooks = worker.hookCount('appTerminate');
+      const harness = FunctionsHarness.install();
+      const hooks = harness.hookCount('appTerminate');
       const app = { ...azureFunctions.app };
       const fns = FunctionsHarness.install().capture(() => {
         registerFunctions({ app, bindings: 'in-process' }, A);
         registerFunctions({ app, bindings: 'in-process' }, B);
       });
-      expect(worker.hookCount('appTerminate')).to.equal(hooks + 1);
+      expect(harness.hookCount('appTerminate')).to.equal(hooks + 1);
       expect((await fns.invokeHttp('ipDefaultA', { params: { id: '1' } })).json()).to.deep.equal([
         { ProductID: 1, Name: 'one', Cost: 1 },
       ]);
-      await worker.terminateApp();
+      await harness.terminateApp();
       const after = await fns.invokeHttp('ipDefaultB', { params: { id: '1' } });
       expect(after.status).to.equal(500);
       expect(after.error?.message).to.equal("Kusto input 'kustoInput0' of ipDefaultB: the Kusto engine is closed.");

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { startHost } from 'kusto-functions/host';
+ * import { startHost } from 'kusto-functions-host';
  * const host = await startHost({ appDir: '.', port: 0 });
  * console.log(host.url, host.functions);
  * await host.close();
@@ -17,12 +17,4 @@ export { startHost, DEFAULT_PORT, type HostOptions, type RunningHost } from './s
 export { HostStartError } from './errors';
 export type { HostFunctionInfo } from './functionTable';
 export { formatLogEntry, type HostLogEntry, type HostLogLevel, type HostLogSink } from './hostLog';
-export {
-  parseNcrontab,
-  nextOccurrence,
-  parseSchedule,
-  ScheduleSyntaxError,
-  type CronFields,
-  type Schedule,
-} from './ncrontab';
 export { DEFAULT_EMULATOR_DATA_DIR, DEFAULT_SETUP_SCRIPT } from './embeddedCluster';

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { FunctionsHarness } from 'kusto-functions/testing';
+ * import { FunctionsHarness } from 'kusto-functions-host/testing';
  * const harness = FunctionsHarness.install(); // before your app registers anything
  * require('../src/functions');                // registers through @azure/functions
  * const res = await harness.invokeHttp('getProducts', {
@@ -35,32 +35,8 @@ import {
   type WorkerLogEntry,
 } from '../worker';
 
-export { FunctionsWorker } from '../worker';
-export type {
-  FunctionMetadata,
-  RegisteredFunction,
-  RpcBindingInfo,
-  RpcLogCategory,
-  RpcLogLevel,
-  WorkerInvocationResult,
-  WorkerLogEntry,
-} from '../worker';
-export type {
-  HookName,
-  InvocationArguments,
-  RpcFunctionMetadata,
-  CoreInvocationContext,
-  Disposable,
-  FunctionCallback,
-  HookCallback,
-  InvocationModel,
-  ProgrammingModel,
-  RpcHttpData,
-  RpcInvocationRequest,
-  RpcInvocationResponse,
-  RpcParameterBinding,
-  RpcTypedData,
-} from '../worker';
+// What a test reads: function metadata (the bindings the host would receive) and log lines.
+export type { FunctionMetadata, RpcBindingInfo, RpcLogCategory, RpcLogLevel, WorkerLogEntry } from '../worker';
 export type { IngestOutcome, KustoEngine, KustoEngineOptions, TriggerData } from 'kusto-functions-engine';
 
 /** Values for a function's non-trigger input bindings, by binding name (Kusto inputs: arrays of rows). */
@@ -161,7 +137,11 @@ function jsonBody(body: HttpInvocation['body']): unknown {
 
 /** Invokes functions of one registry (all registered functions, or a captured set). */
 export class FunctionsHarness {
-  /** The worker stand-in that captured the registrations. */
+  /**
+   * The worker stand-in that captured the registrations.
+   *
+   * @internal
+   */
   readonly worker: FunctionsWorker;
   readonly #lookup: (name: string) => RegisteredFunction | undefined;
   readonly #engine: KustoEngine | undefined;
@@ -189,6 +169,16 @@ export class FunctionsHarness {
   capture(register: () => void): FunctionsHarness {
     const captured = this.worker.capture(register);
     return new FunctionsHarness(this.worker, (name) => captured.get(name), this.#engine);
+  }
+
+  /** How many hooks of a kind the app registered (`app.hook.appStart(…)`, `app.hook.appTerminate(…)`, …). */
+  hookCount(name: 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate'): number {
+    return this.worker.hookCount(name);
+  }
+
+  /** Runs the app's `appTerminate` hooks, as the host does when it shuts down. */
+  terminateApp(): Promise<void> {
+    return this.worker.terminateApp();
   }
 
   /**
