@@ -5,7 +5,20 @@
  */
 
 /** The delimited formats, with their separators. */
-export const DELIMITERS = { csv: ',', tsv: '\t', tsve: '\t', psv: '|', scsv: ';', sohsv: '\u0001' } as const;
+export const DELIMITERS = {
+  /** Comma-separated. */
+  csv: ',',
+  /** Tab-separated. */
+  tsv: '\t',
+  /** Tab-separated, with escapes. */
+  tsve: '\t',
+  /** Pipe-separated. */
+  psv: '|',
+  /** Semicolon-separated. */
+  scsv: ';',
+  /** Separated by U+0001 (SOH). */
+  sohsv: '\u0001',
+} as const;
 
 /** A delimited format name. */
 export type DelimitedFormat = keyof typeof DELIMITERS;

@@ -25,7 +25,19 @@ export interface BindingExpression {
 }
 
 /** A binding property split into literal text, expressions and app-setting references, in order. */
-export type TemplatePart = { literal: string } | { expression: BindingExpression } | { appSetting: string };
+export type TemplatePart =
+  | {
+      /** Text kept as written. */
+      literal: string;
+    }
+  | {
+      /** A `{…}` binding expression. */
+      expression: BindingExpression;
+    }
+  | {
+      /** The name in a `%Name%` app-setting expression. */
+      appSetting: string;
+    };
 
 const SYSTEM = new Set(['rand-guid', 'datetime', 'sys.randguid', 'sys.utcnow', 'sys.methodname']);
 const EXPRESSION = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
