@@ -38,6 +38,9 @@ import {
 // What a test reads: function metadata (the bindings the host would receive) and log lines.
 export type { FunctionMetadata, RpcBindingInfo, RpcLogCategory, RpcLogLevel, WorkerLogEntry } from '../worker';
 export type { IngestOutcome, KustoEngine, KustoEngineOptions, TriggerData } from 'kusto-functions-engine';
+// A test against the emulator needs these two; the host depends on both, so a test needs no other devDependency.
+export { createKustoEngine } from 'kusto-functions-engine';
+export { startEmulator, type EmulatorOptions, type KustoEmulator } from 'kusto-emulator';
 
 /** Values for a function's non-trigger input bindings, by binding name (Kusto inputs: arrays of rows). */
 export type InputValues = Record<string, unknown>;
