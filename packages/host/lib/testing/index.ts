@@ -7,10 +7,10 @@
  * ```ts
  * import { FunctionsHarness } from 'kusto-functions-host/testing';
  * const harness = FunctionsHarness.install(); // before your app registers anything
- * require('../src/functions');                // registers through @azure/functions
+ * require('../src/index');                    // registers through @azure/functions
  * const res = await harness.invokeHttp('getProducts', {
  *   params: { productId: '1' },
- *   inputs: { kustoInput1: [{ ProductID: 1, Name: 'Item', Cost: 10 }] },
+ *   inputs: { kustoInput0: [{ ProductID: 1, Name: 'Item', Cost: 10 }] },
  * });
  * expect(res.status).to.equal(200);
  * ```
