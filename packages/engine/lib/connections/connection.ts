@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { KustoConnectionStringBuilder } from 'azure-kusto-data';
 import type { TokenCredential } from '@azure/identity';
 import { KustoConfigurationError, readSetting } from 'kusto-functions-bindings';
+import { chooseAuth, type KustoAuth, type SettingProblem } from './auth';
 import {
   foldKeyword,
   KUSTO_KEYWORDS,
@@ -21,37 +22,6 @@ import { scrubError, scrubSecrets, toSecureString } from './secrets';
 
 /** The app setting a binding reads when it names no `connection`, as in the Functions extension. */
 export const DEFAULT_CONNECTION_SETTING = 'KustoConnectionString';
-
-/** How a connection authenticates. */
-export type KustoAuthKind = KustoAuth['kind'];
-
-/**
- * How a connection authenticates, without its secret. Chosen in this order:
- * 1. an `http://` Data Source on a loopback address (the emulator): `none`, whatever else is set;
- * 2. the binding's `managedServiceIdentity`: `system` → `systemManagedIdentity`, any other value →
- *    `userManagedIdentity` with that client id (or Azure resource id); it overrides credentials in the string;
- * 3. `User Token` → `userToken`; `Application Token` → `appToken` (the Kusto docs' precedence);
- * 4. `AppClientId` + `AppKey` + `Authority Id` → `appKey`;
- * 5. `AppClientId` + `Application Certificate PrivateKey` (PEM) + `Authority Id` → `appCertificate`;
- * 6. nothing of these on https → `defaultAzureCredential` (with `Authority Id` as its tenant when given).
- *
- * `Fed` / `AAD Federated Security` must be true or false but does not choose the authentication, as in
- * azure-kusto-data. `User ID` is accepted as a hint and ignored (a function cannot prompt a user).
- */
-export type KustoAuth =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'appKey'; readonly applicationClientId: string; readonly authorityId: string }
-  | {
-      readonly kind: 'appCertificate';
-      readonly applicationClientId: string;
-      readonly authorityId: string;
-      readonly sendX5c: boolean;
-    }
-  | { readonly kind: 'userToken' }
-  | { readonly kind: 'appToken' }
-  | { readonly kind: 'systemManagedIdentity' }
-  | { readonly kind: 'userManagedIdentity'; readonly clientId?: string; readonly resourceId?: string }
-  | { readonly kind: 'defaultAzureCredential'; readonly tenantId?: string };
 
 /** Which endpoint of a cluster a client talks to: the engine (queries, streaming ingestion) or the data management service (queued ingestion). */
 export type KustoEndpoint = 'engine' | 'ingest';
@@ -95,12 +65,18 @@ export interface KustoConnection {
   readonly queryConsistency: KustoQueryConsistency | undefined;
   /** The connection string with credentials and identifying values masked ({@link toSecureString}). */
   readonly secureConnectionString: string;
-  /** Creates a new credential for {@link auth} (loads @azure/identity); undefined for `none`. */
+  /**
+   * Creates a new credential for {@link auth} (loads @azure/identity); undefined for `none`.
+   *
+   * @internal
+   */
   createCredential(): TokenCredential | undefined;
   /**
    * Creates a new azure-kusto-data connection string builder for an endpoint (loads azure-kusto-data). Tokens go in
    * as access tokens, other kinds as a TokenCredential: `credential` when given (share one per identity, its token
    * cache with it), else a new one. No authentication at all for `none`.
+   *
+   * @internal
    */
   toConnectionStringBuilder(options?: {
     endpoint?: KustoEndpoint;
@@ -124,9 +100,6 @@ export interface ResolveConnectionOptions {
   readonly managedServiceIdentity?: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TENANT = /^[0-9A-Za-z.-]+$/;
-const RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/.+/i;
 const QUERY_CONSISTENCIES: readonly KustoQueryConsistency[] = [
   'strongconsistency',
   'weakconsistency',
@@ -163,7 +136,7 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
   const env = options.env ?? process.env;
   const found = readSetting(setting, env);
   const where = found && found.key !== setting ? ` (read from '${found.key}')` : '';
-  const fail: Fail = (problem) => {
+  const fail: SettingProblem = (problem) => {
     throw new KustoConfigurationError(`Kusto connection setting '${setting}'${where} ${problem}`);
   };
   if (!found) {
@@ -191,14 +164,14 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
     queryConsistency = QUERY_CONSISTENCIES.find((c) => c === consistency.toLowerCase());
     if (!queryConsistency) fail(`has an unknown Query Consistency: use one of ${QUERY_CONSISTENCIES.join(', ')}.`);
   }
-  return new ResolvedKustoConnection({
+  const fields: ConnectionFields = {
     setting,
     dataSource: source.origin,
     engineUrl: source.engineUrl,
     ingestUrl: source.ingestUrl,
     loopback: source.loopback,
     database,
-    auth,
+    auth: Object.freeze(auth),
     identityKey: `${source.engineUrl}|${auth.kind}|${fingerprint.slice(0, 32)}`,
     tracing: Object.freeze({
       ...(values.get('applicationNameForTracing') ? { applicationName: values.get('applicationNameForTracing') } : {}),
@@ -206,13 +179,11 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
     }),
     queryConsistency,
     secureConnectionString: toSecureString(found.value),
-    secret,
-  });
+  };
+  return new ResolvedKustoConnection(fields, secret);
 }
 
-type Fail = (problem: string) => never;
-
-function parseKeywords(text: string, fail: Fail): Map<KustoKeyword, string> {
+function parseKeywords(text: string, fail: SettingProblem): Map<KustoKeyword, string> {
   const { pairs, problem } = tokenizeConnectionString(text);
   if (problem) fail(`is not a valid connection string: ${problem}.`);
   const values = new Map<KustoKeyword, string>();
@@ -300,7 +271,7 @@ function isReservedHost(hostname: string): boolean {
 
 const INGEST_PREFIX = 'ingest-';
 
-function parseDataSource(raw: string, fail: Fail): DataSource {
+function parseDataSource(raw: string, fail: SettingProblem): DataSource {
   let url: URL;
   try {
     url = new URL(raw);
@@ -344,146 +315,27 @@ function parseDataSource(raw: string, fail: Fail): DataSource {
   };
 }
 
-interface ChosenAuth {
-  auth: KustoAuth;
-  secret: string | undefined;
-  identityParts: unknown[];
-}
+/** The data of a {@link KustoConnection}: its properties without its methods, as resolution produces them. */
+type ConnectionFields = {
+  readonly [
+    K in keyof KustoConnection as KustoConnection[K] extends (...args: never[]) => unknown ? never : K
+  ]: KustoConnection[K];
+};
 
-function chooseAuth(
-  values: Map<KustoKeyword, string>,
-  loopback: boolean,
-  managedServiceIdentity: string | undefined,
-  fail: Fail,
-): ChosenAuth {
-  const get = (k: KustoKeyword): string | undefined => {
-    const v = values.get(k);
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const secretKeywords = KUSTO_KEYWORDS.filter((k) => k.secret && get(k.name) !== undefined);
-  if (loopback) {
-    if (secretKeywords.length > 0) {
-      fail(
-        `names credentials (${secretKeywords.map((k) => k.display).join(', ')}) for a plain http:// endpoint: ` +
-          'credentials are never sent over http. Remove them (the emulator needs none) or use https://.',
-      );
-    }
-    // The emulator takes no authentication; a binding's managedServiceIdentity is ignored so one binding works on
-    // both the emulator and Azure.
-    return { auth: { kind: 'none' }, secret: undefined, identityParts: [] };
+// The fields are declared once, in KustoConnection: this base assigns whatever resolution produced.
+const WithConnectionFields = class {
+  constructor(fields: ConnectionFields) {
+    Object.assign(this, fields);
   }
-  const msi = managedServiceIdentity?.trim();
-  if (msi) {
-    if (msi.toLowerCase() === 'system') {
-      return { auth: { kind: 'systemManagedIdentity' }, secret: undefined, identityParts: ['system'] };
-    }
-    if (GUID.test(msi)) {
-      return { auth: { kind: 'userManagedIdentity', clientId: msi }, secret: undefined, identityParts: [msi] };
-    }
-    if (RESOURCE_ID.test(msi)) {
-      return { auth: { kind: 'userManagedIdentity', resourceId: msi }, secret: undefined, identityParts: [msi] };
-    }
-    fail(
-      'is used with a managedServiceIdentity that is neither "system", a client id (GUID) nor a resource id ' +
-        '(/subscriptions/…): set the binding option to "system" or to the client id of the user-assigned identity.',
-    );
-  }
-  const userToken = get('userToken');
-  if (userToken !== undefined) return { auth: { kind: 'userToken' }, secret: userToken, identityParts: [userToken] };
-  const appToken = get('applicationToken');
-  if (appToken !== undefined) return { auth: { kind: 'appToken' }, secret: appToken, identityParts: [appToken] };
-  const clientId = get('applicationClientId');
-  const appKey = get('applicationKey');
-  const pem = get('applicationCertificatePrivateKey');
-  const authority = get('authorityId');
-  if (appKey !== undefined || pem !== undefined || clientId !== undefined) {
-    const credentialName =
-      appKey !== undefined ? 'AppKey' : pem !== undefined ? 'Application Certificate PrivateKey' : undefined;
-    if (credentialName === undefined) {
-      fail(
-        'sets AppClientId without AppKey or Application Certificate PrivateKey. For a user-assigned managed ' +
-          "identity, set the binding's managedServiceIdentity option to its client id instead.",
-      );
-    }
-    if (clientId === undefined) fail(`sets ${credentialName} without AppClientId (the application's client id).`);
-    if (!GUID.test(clientId as string)) fail('sets an AppClientId that is not a GUID.');
-    if (authority === undefined) fail(`sets ${credentialName} without Authority Id (the tenant id or domain).`);
-    if (!TENANT.test(authority as string)) fail('sets an Authority Id that is neither a tenant id nor a domain name.');
-    if (appKey !== undefined) {
-      return {
-        auth: { kind: 'appKey', applicationClientId: clientId as string, authorityId: authority as string },
-        secret: appKey,
-        identityParts: [clientId, authority, appKey],
-      };
-    }
-    const sendX5c = /^true$/i.test(get('applicationCertificateSendX5c') ?? 'false');
-    return {
-      auth: {
-        kind: 'appCertificate',
-        applicationClientId: clientId as string,
-        authorityId: authority as string,
-        sendX5c,
-      },
-      secret: pem,
-      identityParts: [clientId, authority, pem, sendX5c],
-    };
-  }
-  if (authority !== undefined && !TENANT.test(authority)) {
-    fail('sets an Authority Id that is neither a tenant id nor a domain name.');
-  }
-  return {
-    auth:
-      authority !== undefined
-        ? { kind: 'defaultAzureCredential', tenantId: authority }
-        : { kind: 'defaultAzureCredential' },
-    secret: undefined,
-    identityParts: [authority ?? ''],
-  };
-}
+} as new (fields: ConnectionFields) => ConnectionFields;
 
-interface ConnectionInit {
-  setting: string;
-  dataSource: string;
-  engineUrl: string;
-  ingestUrl: string;
-  loopback: boolean;
-  database: string | undefined;
-  auth: KustoAuth;
-  identityKey: string;
-  tracing: KustoConnection['tracing'];
-  queryConsistency: KustoQueryConsistency | undefined;
-  secureConnectionString: string;
-  secret: string | undefined;
-}
-
-class ResolvedKustoConnection implements KustoConnection {
-  readonly setting: string;
-  readonly dataSource: string;
-  readonly engineUrl: string;
-  readonly ingestUrl: string;
-  readonly loopback: boolean;
-  readonly database: string | undefined;
-  readonly auth: KustoAuth;
-  readonly identityKey: string;
-  readonly tracing: KustoConnection['tracing'];
-  readonly queryConsistency: KustoQueryConsistency | undefined;
-  readonly secureConnectionString: string;
+class ResolvedKustoConnection extends WithConnectionFields implements KustoConnection {
   // An ES private field: invisible to JSON.stringify, util.inspect, Object.keys and structured clone.
   readonly #secret: string | undefined;
 
-  constructor(init: ConnectionInit) {
-    this.setting = init.setting;
-    this.dataSource = init.dataSource;
-    this.engineUrl = init.engineUrl;
-    this.ingestUrl = init.ingestUrl;
-    this.loopback = init.loopback;
-    this.database = init.database;
-    this.auth = Object.freeze(init.auth);
-    this.identityKey = init.identityKey;
-    this.tracing = init.tracing;
-    this.queryConsistency = init.queryConsistency;
-    this.secureConnectionString = init.secureConnectionString;
-    this.#secret = init.secret;
+  constructor(fields: ConnectionFields, secret: string | undefined) {
+    super(fields);
+    this.#secret = secret;
     Object.freeze(this);
   }
 
@@ -533,7 +385,7 @@ class ResolvedKustoConnection implements KustoConnection {
     return scrubError(error, this.#secret === undefined ? [] : [this.#secret]);
   }
 
-  toString(): string {
+  override toString(): string {
     return `Kusto connection '${this.setting}' (${this.dataSource}, ${this.auth.kind})`;
   }
 }

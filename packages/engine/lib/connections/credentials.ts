@@ -2,7 +2,7 @@
  * The Microsoft Entra ID credential for each authentication kind of a resolved connection.
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import type { KustoAuth } from './connection';
+import type { KustoAuth } from './auth';
 import { loadIdentity } from './modules';
 
 /**

@@ -3,11 +3,10 @@
  * Internal to the package (the public API is lib/index.ts). Importing it loads none of the Kusto or identity
  * packages; they load when a client or credential is first made.
  */
+export type { KustoAuth, KustoAuthKind } from './auth';
 export {
   DEFAULT_CONNECTION_SETTING,
   resolveConnection,
-  type KustoAuth,
-  type KustoAuthKind,
   type KustoConnection,
   type KustoEndpoint,
   type KustoQueryConsistency,
