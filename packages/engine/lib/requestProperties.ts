@@ -3,37 +3,30 @@
  * carries: query parameters (never spliced into the query text) written as literals of their declared types, and
  * request options typed from their text.
  */
+import { scalarTypeOf, type KustoScalarType } from './typeNames';
 
 /** The declared types of a query's parameters, by name (lower-case type names). */
 export type DeclaredTypes = ReadonlyMap<string, string>;
 
-// Types whose literal Kusto reads from the bare text (`42`, `1.5`, `true`): sent as they are.
-const BARE = new Set(['long', 'int', 'int64', 'int32', 'real', 'double', 'decimal', 'bool', 'boolean']);
-// Types sent as their typed literal, `datetime(…)`, as the .NET client's typed SetParameter does: Kusto then reads
-// any form its literal takes (`2024-01-01`, `1d`, `{"a":1}`), whatever the service accepts bare.
-const WRAPPED: Record<string, string> = {
-  datetime: 'datetime',
-  date: 'datetime',
-  timespan: 'timespan',
-  time: 'timespan',
-  guid: 'guid',
-  uniqueid: 'guid',
-  dynamic: 'dynamic',
-};
+// Types whose literal Kusto reads from the bare text (`42`, `1.5`, `true`): sent as they are. Every other type but
+// string (datetime, timespan, guid, dynamic) is sent as its typed literal, `datetime(…)`, as the .NET client's typed
+// SetParameter does: Kusto then reads any form its literal takes (`2024-01-01`, `1d`, `{"a":1}`), whatever the service
+// accepts bare.
+const BARE = new Set<KustoScalarType>(['bool', 'int', 'long', 'real', 'decimal']);
 const TYPED_LITERAL = /^[A-Za-z]\w*\s*\([\s\S]*\)$/;
 
 /**
  * A query parameter's value as sent: a string parameter's text exactly as resolved (no quoting), a number or bool as
  * its trimmed text, a datetime / timespan / guid / dynamic as its typed literal (`datetime(2024-01-01T00:00:00Z)`)
- * unless the text is already one (`datetime(null)`, `dynamic([1,2])`). An undeclared type sends the text as is.
+ * unless the text is already one (`datetime(null)`, `dynamic([1,2])`). An undeclared or unknown type sends the text
+ * as is.
  */
 export function parameterLiteral(declaredType: string | undefined, text: string): string {
-  if (declaredType === undefined || declaredType === 'string') return text;
-  if (BARE.has(declaredType)) return text.trim();
-  const wrapper = WRAPPED[declaredType];
-  if (wrapper === undefined) return text;
+  const type = declaredType === undefined ? undefined : scalarTypeOf(declaredType);
+  if (type === undefined || type === 'string') return text;
+  if (BARE.has(type)) return text.trim();
   const trimmed = text.trim();
-  return TYPED_LITERAL.test(trimmed) ? trimmed : `${wrapper}(${trimmed})`;
+  return TYPED_LITERAL.test(trimmed) ? trimmed : `${type}(${trimmed})`;
 }
 
 /** Thrown for a request option whose value cannot be used; the message names the option. */

@@ -26,6 +26,18 @@ describe('engine: values on the wire', () => {
       );
       expect(parameterLiteral('dynamic', '{"a":[1,2]}')).to.equal('dynamic({"a":[1,2]})');
     });
+
+    it('every alias Kusto accepts for a type, as that type', () => {
+      expect(parameterLiteral('uuid', 'c914be08-fae6-4014-a619-c5f7ebf3fe37')).to.equal(
+        'guid(c914be08-fae6-4014-a619-c5f7ebf3fe37)',
+      );
+      expect(parameterLiteral('uniqueid', 'guid(null)')).to.equal('guid(null)');
+      expect(parameterLiteral('date', '2024-01-02')).to.equal('datetime(2024-01-02)');
+      expect(parameterLiteral('time', '1h')).to.equal('timespan(1h)');
+      expect(parameterLiteral('int64', ' 7 ')).to.equal('7');
+      expect(parameterLiteral('double', ' 1.5 ')).to.equal('1.5');
+      expect(parameterLiteral('boolean', ' false ')).to.equal('false');
+    });
   });
 
   describe('request options', () => {
