@@ -1,5 +1,6 @@
 /** The binding model shared by registration and the engine: options, bindings and their small languages. */
 export * from './options';
+export * from './optionRules';
 export * from './properties';
 export * from './expressions';
 export * from './queryParameters';
@@ -7,4 +8,4 @@ export * from './routes';
 export * from './engineContract';
 export { KustoBindingError, KustoConfigurationError } from './errors';
 export { DELIMITERS, isDelimitedFormat, toDelimitedText } from './delimited';
-export { readSetting } from './appSettings';
+export { readSetting, type AppSetting } from './appSettings';

@@ -4,11 +4,14 @@
 import type { Client, ClientRequestProperties } from 'azure-kusto-data';
 import {
   BindingExpressionSyntaxError,
+  dataFormatProblem,
   declaredQueryParameters,
-  KUSTO_DATA_FORMATS,
-  parsePropertyList,
-  PropertyListSyntaxError,
+  ingestionTypeProblem,
+  optionTypeProblem,
   QueryParametersSyntaxError,
+  readIngestionProperty,
+  readPropertyListOption,
+  requiredOptionProblem,
   type KustoDataFormat,
   type KustoInputBinding,
   type KustoOutputBinding,
@@ -58,8 +61,6 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-const INGESTION_TYPES = new Set(['managed', 'queued']);
-
 /** The {@link KustoEngine} implementation. */
 export class BindingEngine implements KustoEngine {
   readonly #env: NodeJS.ProcessEnv;
@@ -96,11 +97,8 @@ export class BindingEngine implements KustoEngine {
     const database = this.#required(binding.database, 'database', where, data);
     const connection = this.#connection(binding, where, data);
     const kql = binding.kqlCommand;
-    if (typeof kql !== 'string' || kql.trim() === '') {
-      throw new KustoConfigurationError(
-        `${where}: kqlCommand is empty: give the KQL query or management command to run.`,
-      );
-    }
+    const kqlProblem = optionTypeProblem('kqlCommand', kql) ?? requiredOptionProblem('kqlCommand', kql);
+    if (kqlProblem !== undefined) throw new KustoConfigurationError(`${where}: ${kqlProblem}.`);
     const properties = newClientRequestProperties('input', connection);
     const parameters = this.#compileParameters(binding.kqlParameters, kql, where);
     for (const p of parameters) {
@@ -163,16 +161,11 @@ export class BindingEngine implements KustoEngine {
       );
     }
     const mappingRef = this.#optional(binding.mappingRef, 'mappingRef', where, data);
+    // Matched in any case at run time; the rules list the names in lower case.
     const format = this.#optional(binding.dataFormat, 'dataFormat', where, data)?.toLowerCase();
-    if (format !== undefined && !KUSTO_DATA_FORMATS.includes(format as KustoDataFormat)) {
-      throw new KustoConfigurationError(
-        `${where}: dataFormat '${format}' is not supported: use one of ${KUSTO_DATA_FORMATS.join(', ')}.`,
-      );
-    }
     const type = (this.#optional(binding.ingestionType, 'ingestionType', where, data) ?? 'managed').toLowerCase();
-    if (!INGESTION_TYPES.has(type)) {
-      throw new KustoConfigurationError(`${where}: ingestionType '${type}' is not supported: use managed or queued.`);
-    }
+    const problem = dataFormatProblem('dataFormat', format) ?? ingestionTypeProblem('ingestionType', type);
+    if (problem !== undefined) throw new KustoConfigurationError(`${where}: ${problem}.`);
     const queued = this.#queuedSettings(binding.ingestionProperties, where, data);
     const connection = this.#connection(binding, where, data);
     const site = `${where} (table '${table}', database '${database}'`;
@@ -254,15 +247,17 @@ export class BindingEngine implements KustoEngine {
 
   #optional(text: string | undefined, option: string, where: string, data: BindingData): string | undefined {
     if (text === undefined || text === null || text === '') return undefined;
-    if (typeof text !== 'string') throw new KustoConfigurationError(`${where}: ${option} must be text.`);
+    const problem = optionTypeProblem(option, text);
+    if (problem !== undefined) throw new KustoConfigurationError(`${where}: ${problem}.`);
     const value = data.resolve(this.#template(text, option, where), { binding: where, option });
     return value.trim() === '' ? undefined : value.trim();
   }
 
   #required(text: string | undefined, option: string, where: string, data: BindingData): string {
+    const missing = requiredOptionProblem(option, text ?? undefined);
+    if (missing !== undefined) throw new KustoConfigurationError(`${where}: ${missing}.`);
     const value = this.#optional(text, option, where, data);
-    if (value === undefined)
-      throw new KustoConfigurationError(`${where}: ${option} is required and resolved to nothing.`);
+    if (value === undefined) throw new KustoConfigurationError(`${where}: ${option} resolved to nothing.`);
     return value;
   }
 
@@ -303,14 +298,9 @@ export class BindingEngine implements KustoEngine {
 
   #pairs(text: string | undefined, option: string, where: string): PropertyPair[] {
     if (text === undefined || text === null || text.trim() === '') return [];
-    try {
-      return parsePropertyList(text);
-    } catch (error) {
-      if (error instanceof PropertyListSyntaxError) {
-        throw new KustoConfigurationError(`${where}: ${option}: ${error.message}.`);
-      }
-      throw error;
-    }
+    const pairs = readPropertyListOption(option, text);
+    if ('problem' in pairs) throw new KustoConfigurationError(`${where}: ${pairs.problem}.`);
+    return pairs;
   }
 
   #compileParameters(text: string | undefined, kql: string, where: string): CompiledPair[] {
@@ -364,27 +354,10 @@ export class BindingEngine implements KustoEngine {
     for (const pair of this.#pairs(text, 'ingestionProperties', where)) {
       const option = `ingestionProperties (@${pair.name})`;
       const value = data.resolve(this.#template(pair.value, option, where), { binding: where, option }).trim();
-      const bad = (what: string): never => {
-        throw new KustoConfigurationError(`${where}: ingestionProperties: '@${pair.name}' must be ${what}.`);
-      };
-      switch (pair.name.toLowerCase()) {
-        case 'flushimmediately':
-          if (!/^(true|false)$/i.test(value)) bad('true or false');
-          settings.flushImmediately = value.toLowerCase() === 'true';
-          break;
-        case 'pollintervalseconds':
-          if (!(Number(value) > 0) || !Number.isFinite(Number(value))) bad('a positive number of seconds');
-          settings.pollIntervalSeconds = Number(value);
-          break;
-        case 'polltimeoutminutes':
-          if (!(Number(value) > 0) || !Number.isFinite(Number(value))) bad('a positive number of minutes');
-          settings.pollTimeoutMinutes = Number(value);
-          break;
-        default:
-          throw new KustoConfigurationError(
-            `${where}: ingestionProperties has an unknown property '@${pair.name}' (known: @flushImmediately, @pollIntervalSeconds, @pollTimeoutMinutes).`,
-          );
-      }
+      const setting = readIngestionProperty('ingestionProperties', { name: pair.name, value }, true);
+      if ('problem' in setting) throw new KustoConfigurationError(`${where}: ${setting.problem}.`);
+      if (setting.name === 'flushImmediately') settings.flushImmediately = setting.value;
+      else settings[setting.name] = setting.value;
     }
     return settings;
   }

@@ -105,7 +105,7 @@ describe('engine: binding expressions', () => {
         KustoConfigurationError,
       );
       expect(error.message).to.equal(
-        "Kusto input 'kustoInput0' of fn: kqlParameters: the quoted value of '@a' is not closed.",
+        "Kusto input 'kustoInput0' of fn: kqlParameters must be '@name=value' pairs separated by commas: the quoted value of '@a' is not closed.",
       );
       await engine.close();
     });
