@@ -3,8 +3,7 @@
  * exists only for decorated properties): Kusto delivers typed JSON, and a mismatch must fail with the property
  * named rather than flow on as a wrong value.
  */
-import '../metadata/reflect';
-import type { ClassType } from '../metadata';
+import { designPropertyType, type ClassType } from '../metadata';
 
 type Expected = 'number' | 'string' | 'boolean' | 'date' | null;
 
@@ -15,7 +14,7 @@ function expectedType(type: ClassType, key: string): Expected {
   if (!perClass) cache.set(type, (perClass = new Map()));
   let expected = perClass.get(key);
   if (expected === undefined) {
-    const designType = Reflect.getMetadata('design:type', type.prototype as object, key) as unknown;
+    const designType = designPropertyType(type, key);
     expected =
       designType === Number
         ? 'number'

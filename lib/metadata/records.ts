@@ -1,6 +1,6 @@
 /**
  * Raw records written by the decorators at class-definition time. They are checked and resolved into
- * function descriptions only when `registerFunctions` runs.
+ * function plans only when `registerFunctions` runs.
  */
 import type { KustoInputOptions, KustoOutputOptions } from 'kusto-functions-bindings';
 import type { TriggerSpec } from '../binding';
