@@ -55,36 +55,16 @@ export type {
   ServiceBusTopicTriggerOptions,
   StorageQueueTriggerOptions,
   TimerTriggerOptions,
-  TriggerSpec,
-  TriggerSpecOf,
-  GenericTriggerSpec,
 } from './binding';
 export type {
   KustoCommonOptions,
   KustoDataFormat,
   KustoIngestionType,
-  KustoInputBinding,
   KustoInputOptions,
   KustoManagedIdentity,
-  KustoOutputBinding,
   KustoOutputOptions,
-  KustoBindingBase,
 } from 'kusto-functions-bindings';
 export { registerFunctions } from './register';
-export type {
-  BodyParam,
-  ContextParam,
-  FunctionDescription,
-  FunctionTarget,
-  FunctionsApp,
-  KustoInputParam,
-  KustoOutputParam,
-  Output,
-  ParamPlan,
-  RegisterOptions,
-  RequestValueParam,
-  ReturnOutput,
-  TriggerParam,
-} from './register';
+export type { FunctionTarget, FunctionsApp, Output, RegisteredFunction, RegisterOptions } from './register';
 export type { ClassType } from './metadata';
 export { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';

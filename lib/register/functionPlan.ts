@@ -1,6 +1,7 @@
 /**
- * The resolved, validated description of one function, built once at registration from the decorators' raw
- * records. The wrapper runs from it; nothing re-reads reflect-metadata per invocation.
+ * The plan of one function: how each handler parameter is filled and which Kusto bindings it has, resolved and
+ * checked once at registration from the decorators' raw records. The handler runs from it; nothing re-reads
+ * reflect-metadata per invocation. Internal: registerFunctions returns only a summary of it (`RegisteredFunction`).
  */
 import type { KustoInputBinding, KustoOutputBinding } from 'kusto-functions-bindings';
 import type { TriggerSpec } from '../binding';
@@ -75,7 +76,7 @@ export interface ReturnOutput {
 }
 
 /** One function, ready to register. */
-export interface FunctionDescription {
+export interface FunctionPlan {
   /** Name of the class declaring the handler. */
   readonly className: string;
   /** Handler method name. */

@@ -1,11 +1,11 @@
 /**
- * The handler registered with @azure/functions for one described function: it fills the method's parameters
+ * The handler registered with @azure/functions for one planned function: it fills the method's parameters
  * (typed Kusto rows, request parts, outputs), calls it, and hands what it set or returned to the Kusto outputs.
  */
 import type { HttpRequest, HttpResponse, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { KustoBindingError } from 'kusto-functions-bindings';
 import { toIngestPayload, toInstanceOrInstances, toInstances, type IngestPayload } from '../mapping';
-import type { FunctionDescription, ParamPlan } from './description';
+import type { FunctionPlan, ParamPlan } from './functionPlan';
 import { badRequest, toHttpResponse, toPlainJson } from './httpResponse';
 import type { InvocationBindings, InvocationData } from './invocationBindings';
 import { OutputValue } from './output';
@@ -47,7 +47,7 @@ function bodyReader(request: HttpRequest | undefined): { text: () => Promise<str
   };
 }
 
-function where(fn: FunctionDescription): string {
+function where(fn: FunctionPlan): string {
   return `${fn.className}.${fn.methodName}`;
 }
 
@@ -113,7 +113,7 @@ function ingestedBody(returned: unknown, payload: IngestPayload): unknown {
  * Creates the handler for `fn`, calling `method` on `instance`, with `io` running the Kusto bindings.
  */
 export function createHandler(
-  fn: FunctionDescription,
+  fn: FunctionPlan,
   instance: object,
   io: InvocationBindings,
 ): (trigger: unknown, context: InvocationContext) => Promise<unknown> {
@@ -141,7 +141,7 @@ export function createHandler(
     const result: unknown = await (method as (...a: unknown[]) => unknown).apply(instance, args);
 
     // Every output is converted before any is handed on, so a bad value fails the invocation with nothing written.
-    const writes: [FunctionDescription['outputs'][number], IngestPayload][] = [];
+    const writes: [FunctionPlan['outputs'][number], IngestPayload][] = [];
     for (const [plan, output] of outputs) {
       if (plan.kind !== 'kustoOutput') continue;
       const payload = toIngestPayload(output.get(), {

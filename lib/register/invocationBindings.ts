@@ -7,14 +7,14 @@ import type { HttpRequest, InvocationContext } from '@azure/functions';
 import type { KustoInputBinding, KustoOutputBinding } from 'kusto-functions-bindings';
 import { KustoBindingError } from 'kusto-functions-bindings';
 import type { IngestPayload } from '../mapping';
-import type { FunctionDescription } from './description';
+import type { FunctionPlan } from './functionPlan';
 
 /** What an invocation offers the bindings: the context, the trigger payload and, for HTTP, the request. */
 export interface InvocationData {
   /** The invocation context of @azure/functions. */
   readonly context: InvocationContext;
   /** The function being invoked. */
-  readonly function: FunctionDescription;
+  readonly function: FunctionPlan;
   /** The trigger payload as @azure/functions delivered it. */
   readonly trigger: unknown;
   /** The HTTP request, for HTTP triggers. */

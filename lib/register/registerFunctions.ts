@@ -7,9 +7,11 @@ import * as azureFunctions from '@azure/functions';
 import type { FunctionInput, FunctionOutput } from '@azure/functions';
 import { KustoConfigurationError, type KustoEngine } from 'kusto-functions-bindings';
 import { hasFunctionMetadata, type ClassType } from '../metadata';
-import type { FunctionDescription } from './description';
-import { Problems, describeClass } from './describe';
+import { planClass } from './classPlanner';
+import type { FunctionPlan } from './functionPlan';
 import type { InvocationBindings } from './invocationBindings';
+import { Problems } from './problems';
+import { toRegisteredFunction, type RegisteredFunction } from './registeredFunction';
 
 /** The part of @azure/functions' `app` that registration uses; pass your own in tests. */
 export type FunctionsApp = Pick<
@@ -85,7 +87,7 @@ type Handler = (trigger: unknown, context: azureFunctions.InvocationContext) => 
 
 // The invocation code (mapping, the response rules, host bindings) loads with the first invocation: registering,
 // which is what the worker does at start-up to index the app's functions, does not need it.
-function lazyHandler(fn: FunctionDescription, instance: object, bindings: InvocationBindings | undefined): Handler {
+function lazyHandler(fn: FunctionPlan, instance: object, bindings: InvocationBindings | undefined): Handler {
   if (typeof (instance as Record<string, unknown>)[fn.methodName] !== 'function') {
     throw new TypeError(`${fn.className}.${fn.methodName} is not a method of the registered object.`);
   }
@@ -102,7 +104,7 @@ function lazyHandler(fn: FunctionDescription, instance: object, bindings: Invoca
   };
 }
 
-function register(app: FunctionsApp, fn: FunctionDescription, instance: object, internals: RegisterInternals): void {
+function register(app: FunctionsApp, fn: FunctionPlan, instance: object, internals: RegisterInternals): void {
   const handler = lazyHandler(fn, instance, internals.bindings);
   const declare = internals.declareKustoBindings ?? true;
   // Copies: @azure/functions adds names to the objects it is given.
@@ -198,7 +200,7 @@ export function registerWith(
   options: RegisterOptions,
   targets: FunctionTarget[],
   internals: RegisterInternals = {},
-): FunctionDescription[] {
+): RegisteredFunction[] {
   const app = options.app ?? azureFunctions.app;
   const mode = options.bindings ?? 'host';
   if (mode !== 'host' && mode !== 'in-process') {
@@ -208,7 +210,7 @@ export function registerWith(
     throw new KustoConfigurationError(`registerFunctions: an engine is used only with bindings: 'in-process'.`);
   }
   const problems = new Problems();
-  const planned: { fn: FunctionDescription; instance: object }[] = [];
+  const planned: { fn: FunctionPlan; instance: object }[] = [];
   const names = registeredNames.get(app) ?? new Map<string, string>();
   const seen = new Map(names);
   if (targets.length === 0) problems.add('registerFunctions was given no handler classes.');
@@ -220,7 +222,7 @@ export function registerWith(
       );
       continue;
     }
-    for (const fn of describeClass(ctor, problems, mode === 'host')) {
+    for (const fn of planClass(ctor, problems, mode === 'host')) {
       const key = fn.functionName.toLowerCase();
       const previous = seen.get(key);
       if (previous) {
@@ -238,7 +240,7 @@ export function registerWith(
   const run = mode === 'in-process' && internals.bindings === undefined ? inProcessInternals(options, app) : internals;
   for (const { fn, instance } of planned) register(app, fn, instance, run);
   registeredNames.set(app, seen);
-  return planned.map((p) => p.fn);
+  return planned.map((p) => toRegisteredFunction(p.fn));
 }
 
 /**
@@ -246,7 +248,7 @@ export function registerWith(
  * Everything is checked first: any problem throws a {@link KustoConfigurationError} naming the class, the
  * method and the option at fault, and nothing is registered.
  *
- * @returns the registered functions' descriptions.
+ * @returns a summary of each registered function: its name, handler, trigger, route and Kusto bindings.
  *
  * @example
  * ```ts
@@ -257,10 +259,10 @@ export function registerWith(
  * registerFunctions({ bindings: 'in-process' }, ProductFunctions);
  * ```
  */
-export function registerFunctions(...targets: FunctionTarget[]): FunctionDescription[];
+export function registerFunctions(...targets: FunctionTarget[]): RegisteredFunction[];
 /** Registers into the given `app`. */
-export function registerFunctions(options: RegisterOptions, ...targets: FunctionTarget[]): FunctionDescription[];
-export function registerFunctions(...args: unknown[]): FunctionDescription[] {
+export function registerFunctions(options: RegisterOptions, ...targets: FunctionTarget[]): RegisteredFunction[];
+export function registerFunctions(...args: unknown[]): RegisteredFunction[] {
   const [first, ...rest] = args;
   if (isOptions(first)) return registerWith(first, rest as FunctionTarget[]);
   return registerWith({}, args as FunctionTarget[]);

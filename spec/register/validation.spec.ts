@@ -19,8 +19,11 @@ import {
   type FunctionTarget,
   type KustoInputOptions,
   type KustoOutputOptions,
+  type ClassType,
   type Output,
 } from '../../lib';
+import { planClass } from '../../lib/register/classPlanner';
+import { Problems } from '../../lib/register/problems';
 import { FunctionsHarness } from 'kusto-functions-host/testing';
 
 class Product {
@@ -52,6 +55,13 @@ const everyFiveMinutes = '0 */5 * * * *';
 const freshApp = (): FunctionsApp => ({ ...azureFunctions.app });
 const register = (...targets: FunctionTarget[]) => registerFunctions({ app: freshApp() }, ...targets);
 
+/** How registration fills each parameter of a class's one function (the plan is internal to registration). */
+function paramPlans(target: ClassType) {
+  register(target);
+  const [plan] = planClass(target, new Problems());
+  return plan.params;
+}
+
 /** The message of the error registration throws; fails the spec when it does not throw that error. */
 function problemOf(register: () => unknown): string {
   try {
@@ -78,7 +88,7 @@ describe('register/validation', () => {
         }
       }
       const captured = harness.capture(() => {
-        expect(register(ValidProducts).map((f) => f.functionName)).to.deep.equal(['validationGetProducts']);
+        expect(register(ValidProducts).map((f) => f.name)).to.deep.equal(['validationGetProducts']);
       });
       expect(captured.names).to.deep.equal(['validationGetProducts']);
       expect(captured.metadata('validationGetProducts').bindings.kustoInput0).to.include({
@@ -598,7 +608,7 @@ describe('register/validation', () => {
       }
       expect(() => register(BadPollInterval)).to.throw(
         KustoConfigurationError,
-        /^BadPollInterval\.addProduct: @KustoOutput \(parameter 0\) option 'ingestionProperties': '@pollIntervalSeconds' must be a positive number\.$/,
+        /^BadPollInterval\.addProduct: @KustoOutput \(parameter 0\) option 'ingestionProperties': '@pollIntervalSeconds' must be a positive number of seconds\.$/,
       );
     });
 
@@ -702,7 +712,7 @@ describe('register/validation', () => {
           return [products, json, rows];
         }
       }
-      expect(register(InputShapes)[0].params.map((p) => (p.kind === 'kustoInput' ? p.shape : p.kind))).to.deep.equal([
+      expect(paramPlans(InputShapes).map((p) => (p.kind === 'kustoInput' ? p.shape : p.kind))).to.deep.equal([
         'instances',
         'json',
         'rows',
@@ -962,7 +972,7 @@ describe('register/validation', () => {
           context.log(order.Name);
         }
       }
-      expect(register(QueueParts)[0].params.map((p) => p.kind)).to.deep.equal(['trigger', 'context']);
+      expect(paramPlans(QueueParts).map((p) => p.kind)).to.deep.equal(['trigger', 'context']);
     });
 
     it('reports @Param naming a route parameter that does not exist', () => {
@@ -1085,7 +1095,7 @@ describe('register/validation', () => {
         }
       }
       const captured = harness.capture(() => {
-        expect(register(new Greeter('Hello')).map((f) => f.functionName)).to.deep.equal(['validationGreet']);
+        expect(register(new Greeter('Hello')).map((f) => f.name)).to.deep.equal(['validationGreet']);
       });
       const response = await captured.invokeHttp('validationGreet', { query: { name: 'Ada' } });
       expect(response.error).to.equal(undefined);
