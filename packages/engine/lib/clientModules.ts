@@ -1,2 +1,2 @@
-/** The Kusto client packages the engine uses, through lib/kusto's lazy (and caching) loaders. */
+/** The Kusto client packages the engine uses, through ./connections' lazy (and caching) loaders. */
 export { loadKustoData as kustoData, loadKustoIngest as kustoIngest } from './connections/modules';

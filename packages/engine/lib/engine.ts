@@ -1,5 +1,5 @@
 /**
- * The engine: runs one Kusto binding for one invocation with the pooled clients of lib/kusto.
+ * The engine: runs one Kusto binding for one invocation with the pooled clients of ./connections.
  */
 import type { Client, ClientRequestProperties } from 'azure-kusto-data';
 import {

@@ -3,16 +3,22 @@
  * invocation, the way the Functions host's Kusto extension does. Used by the local host (which plays the
  * host's part), by in-process mode, and by tests.
  */
+// The declarations of this entry reach only files that name none of the Kusto and identity client packages: those are
+// ES modules that a CommonJS consumer under node16 cannot import, and @azure/identity's types need TypeScript 5.3.
+// So nothing here is re-exported from the connections barrel, the results or the ingestion module.
 import type { KustoEngine } from 'kusto-functions-bindings';
 import { BindingEngine } from './engine';
 import type { KustoEngineOptions } from './engineOptions';
+import { STREAMING_LIMIT_BYTES as streamingLimitBytes } from './ingest';
 
 export type { KustoEngineOptions } from './engineOptions';
 
-export type { LongsAs } from './results';
+/** How long columns are delivered: numbers (as in Azure) or exact decimal text. */
+export type LongsAs = NonNullable<KustoEngineOptions['longs']>;
 export type { RetryOptions } from './retry';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry';
-export { STREAMING_LIMIT_BYTES } from './ingest';
+/** Azure's streaming ingestion limit (uncompressed): larger payloads go queued. */
+export const STREAMING_LIMIT_BYTES: number = streamingLimitBytes;
 export type { IngestOutcome, KustoEngine, TriggerData } from 'kusto-functions-bindings';
 
 /**
@@ -33,10 +39,9 @@ export function createKustoEngine(options: KustoEngineOptions = {}): KustoEngine
 export {
   DEFAULT_CONNECTION_SETTING,
   resolveConnection,
-  type KustoAuthKind,
   type KustoConnection,
   type KustoEndpoint,
   type KustoQueryConsistency,
   type ResolveConnectionOptions,
-} from './connections';
-export { scrubError, scrubSecrets, SECRET_MASK } from './connections';
+} from './connections/connection';
+export { scrubError, scrubSecrets, SECRET_MASK } from './connections/secrets';

@@ -141,7 +141,7 @@ describe('engine: faults', () => {
 
   describe('a response lost after the service committed', () => {
     it('retries streaming ingestion and so writes the rows again: Kusto streaming has no idempotency key', async () => {
-      // Documents the limit stated in lib/engine/ingest.ts, so that a change of it is noticed.
+      // Documents the limit stated in lib/ingest.ts, so that a change of it is noticed.
       const { engine } = makeEngine({ env: env() });
       proxy.failNext(1, { kind: 'resetAfterServing' }, '/v1/rest/ingest/');
       await engine.runOutput(output('Products'), [row(6)], trigger());

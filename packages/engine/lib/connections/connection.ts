@@ -51,19 +51,30 @@ export interface KustoConnection {
   readonly loopback: boolean;
   /** The default database (`Initial Catalog` / `Database`, or the Data Source path), if any. */
   readonly database: string | undefined;
-  /** How it authenticates, without the secret. */
+  /**
+   * How it authenticates, without the secret.
+   *
+   * @internal
+   */
   readonly auth: KustoAuth;
   /**
    * Cluster and identity, for client caching: `<engineUrl>|<auth kind>|<fingerprint>`. The fingerprint is an HMAC
    * (random per-process key) of the identity's parts, secret included, so two app keys of one app id never share a
    * client and the key reveals nothing.
+   *
+   * @internal
    */
   readonly identityKey: string;
   /** `Application Name for Tracing` / `User Name for Tracing`, sent in the client details headers. */
-  readonly tracing: { readonly applicationName?: string; readonly userName?: string };
+  readonly tracing: {
+    /** `Application Name for Tracing`. */
+    readonly applicationName?: string;
+    /** `User Name for Tracing`. */
+    readonly userName?: string;
+  };
   /** `Query Consistency`, for the `queryconsistency` request option. */
   readonly queryConsistency: KustoQueryConsistency | undefined;
-  /** The connection string with credentials and identifying values masked ({@link toSecureString}). */
+  /** The connection string with credentials and identifying values masked (`toSecureString`). */
   readonly secureConnectionString: string;
   /**
    * Creates a new credential for {@link auth} (loads @azure/identity); undefined for `none`.
