@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'azure-kusto-data';
 import { startEmulator } from '../lib';
-import { rowsOf } from './support/emulatorFixture';
+import { rowsOf, startFailure } from './support/emulatorFixture';
 
 describe('emulator persistence', () => {
   let dataDir: string;
@@ -19,8 +19,9 @@ describe('emulator persistence', () => {
 
   it('keeps persist databases across a restart: schema, functions, mappings, policies and exact values', async () => {
     const first = await startEmulator({ dataDir, databases: ['scratch'] });
-    const client = new Client(first.connectionString('shop'));
+    let client: Client | undefined;
     try {
+      client = new Client(first.connectionString('shop'));
       await client.executeMgmt(
         'scratch',
         '.create database shop persist (@"https://account.blob.core.windows.net/md", @"https://account.blob.core.windows.net/data")',
@@ -41,17 +42,18 @@ describe('emulator persistence', () => {
       );
       await client.executeMgmt('scratch', '.create table Temp (a:long)');
     } finally {
-      client.close();
+      client?.close();
+      await first.close();
     }
     const before = first.catalog.get('shop');
-    await first.close();
 
     const files = await fs.readdir(dataDir);
     expect(files).to.deep.equal(['shop.kustodb.json']);
 
     const second = await startEmulator({ dataDir });
-    const again = new Client(second.connectionString('shop'));
+    let again: Client | undefined;
     try {
+      again = new Client(second.connectionString('shop'));
       const shop = second.catalog.get('shop');
       expect(shop?.persistent).to.equal(true);
       expect(second.catalog.get('scratch')).to.equal(undefined);
@@ -76,7 +78,7 @@ describe('emulator persistence', () => {
       expect(databases[0].PersistentStorage).to.equal(path.join(dataDir, 'shop.kustodb.json'));
       expect(databases[0].DatabaseId).to.equal(second.catalog.info(shop as NonNullable<typeof shop>).id);
     } finally {
-      again.close();
+      again?.close();
       await second.close();
     }
   });
@@ -98,18 +100,18 @@ describe('emulator persistence', () => {
 
   it('writes volatile databases nowhere, even with a dataDir', async () => {
     const emulator = await startEmulator({ dataDir, databases: ['mem'] });
-    await emulator.executeCommand('mem', '.create table T (a:long)');
-    await emulator.executeCommand('mem', '.ingest inline into table T <| 1');
-    await emulator.close();
+    try {
+      await emulator.executeCommand('mem', '.create table T (a:long)');
+      await emulator.executeCommand('mem', '.ingest inline into table T <| 1');
+    } finally {
+      await emulator.close();
+    }
     expect(await fs.readdir(dataDir).catch(() => [])).to.deep.equal([]);
   });
 
   it('fails to start on a damaged database file, naming it', async () => {
     await fs.writeFile(path.join(dataDir, 'bad.kustodb.json'), '{ not json');
-    const error = await startEmulator({ dataDir }).then(
-      () => undefined,
-      (e: Error) => e,
-    );
+    const error = await startFailure({ dataDir });
     expect(error?.message).to.contain('bad.kustodb.json');
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as http from 'node:http';
 import { Client } from 'azure-kusto-data';
 import { startEmulator } from '../lib';
-import { failure, requestProperties, useEmulator } from './support/emulatorFixture';
+import { failure, requestProperties, startFailure, useEmulator } from './support/emulatorFixture';
 
 describe('emulator server', () => {
   const fixture = useEmulator();
@@ -129,10 +129,7 @@ describe('emulator server', () => {
 
   describe('lifecycle', () => {
     it('fails to start on a port in use with an error naming host and port', async () => {
-      const error = await startEmulator({ port: fixture.emulator.port }).then(
-        () => undefined,
-        (e: Error) => e,
-      );
+      const error = await startFailure({ port: fixture.emulator.port });
       expect(error?.message).to.contain(`127.0.0.1:${fixture.emulator.port}`);
       expect(error?.message).to.contain('already in use');
     });
@@ -147,27 +144,36 @@ describe('emulator server', () => {
 
     it('lets a request under way finish before close() resolves', async () => {
       const emulator = await startEmulator({ databases: ['db'] });
-      await emulator.executeCommand('db', '.create table T (a:long)');
-      const status = new Promise<number>((resolve, reject) => {
-        const req = http.request(`${emulator.url}/v1/rest/ingest/db/T?streamFormat=csv`, { method: 'POST' }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+      try {
+        await emulator.executeCommand('db', '.create table T (a:long)');
+        const status = new Promise<number>((resolve, reject) => {
+          const req = http.request(
+            `${emulator.url}/v1/rest/ingest/db/T?streamFormat=csv`,
+            { method: 'POST' },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            },
+          );
+          req.on('error', reject);
+          req.write('1\n');
+          // The rest of the body arrives after close() was called.
+          setTimeout(() => req.end('2\n'), 100);
         });
-        req.on('error', reject);
-        req.write('1\n');
-        // The rest of the body arrives after close() was called.
-        setTimeout(() => req.end('2\n'), 100);
-      });
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      const closed = emulator.close();
-      expect(await status).to.equal(200);
-      await closed;
-      expect(emulator.catalog.get('db')?.tables.get('T')?.extents[0].rows).to.deep.equal([[1n], [2n]]);
-      const after = await fetch(`${emulator.url}/v1/rest/ping`).then(
-        () => 'answered',
-        () => 'refused',
-      );
-      expect(after).to.equal('refused');
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const closed = emulator.close();
+        expect(await status).to.equal(200);
+        await closed;
+        expect(emulator.catalog.get('db')?.tables.get('T')?.extents[0].rows).to.deep.equal([[1n], [2n]]);
+        const after = await fetch(`${emulator.url}/v1/rest/ping`).then(
+          () => 'answered',
+          () => 'refused',
+        );
+        expect(after).to.equal('refused');
+      } finally {
+        // close() is idempotent: this only matters when an assertion above failed before the emulator closed.
+        await emulator.close();
+      }
     });
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type * as KustoIngest from 'azure-kusto-ingest/types/src/index';
 import type { Value } from '../../lib';
 import { startEmulator } from '../../lib';
-import { kustoIngest, rowsOf, streamOf } from '../support/emulatorFixture';
+import { kustoIngest, rowsOf, startFailure, streamOf } from '../support/emulatorFixture';
 import { emptied, eventually, statusOf, useQueuedEmulator } from './support/queuedFixture';
 
 const { DataFormat, ReportLevel, ReportMethod } = kustoIngest;
@@ -183,8 +183,9 @@ describe('emulator queued ingestion (QueuedIngestClient)', function () {
 describe('emulator queued ingestion on close', () => {
   it('ingests what is still queued when the emulator closes', async () => {
     const emulator = await startEmulator({ databases: ['db'], queuedIngestionIntervalMs: 3_600_000 });
-    const client = new kustoIngest.IngestClient(emulator.connectionString('db'));
+    let client: KustoIngest.IngestClient | undefined;
     try {
+      client = new kustoIngest.IngestClient(emulator.connectionString('db'));
       await emulator.executeCommand('db', '.create table Events (Id:long, Name:string)');
       await client.ingestFromStream(streamOf('1,a\n2,b\n'), {
         database: 'db',
@@ -194,7 +195,7 @@ describe('emulator queued ingestion on close', () => {
       const table = emulator.catalog.get('db')?.tables.get('Events');
       expect(table?.extents).to.deep.equal([]);
     } finally {
-      client.close();
+      client?.close();
       await emulator.close();
     }
     const rows = emulator.catalog
@@ -208,12 +209,7 @@ describe('emulator queued ingestion on close', () => {
   });
 
   it('rejects an interval that is not a positive number of milliseconds', async () => {
-    let caught: unknown;
-    try {
-      await startEmulator({ queuedIngestionIntervalMs: 0 });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await startFailure({ queuedIngestionIntervalMs: 0 });
     expect(caught).to.be.instanceOf(RangeError);
     expect((caught as Error).message).to.match(/queuedIngestionIntervalMs must be a positive number/);
   });

@@ -38,6 +38,21 @@ export function useEmulator(options: EmulatorOptions = { databases: ['db'] }): E
   return fixture;
 }
 
+/**
+ * Starts an emulator expected to fail to start and returns the error (undefined when it started after all). One that
+ * starts is closed at once: left listening, it would keep mocha from exiting after the failed spec.
+ */
+export async function startFailure(options: EmulatorOptions): Promise<Error | undefined> {
+  let emulator: KustoEmulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (error) {
+    return error as Error;
+  }
+  await emulator.close();
+  return undefined;
+}
+
 /** A failed request as the client sees it: HTTP status, Kusto error body and response headers. */
 export interface KustoFailure {
   status: number;
