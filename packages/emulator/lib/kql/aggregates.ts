@@ -11,7 +11,8 @@ import { notSupported, syntaxError } from '../errors';
 import { elements, kindOf, textOf, type KNode } from './language';
 import type { Row, ScalarPlan } from './runtime';
 import type { Scope } from './scope';
-import { clip, functionName, type Compiler } from './compiler';
+import type { Compiler } from './compiler';
+import { clip, functionName } from './nodeText';
 import { binaryOperator, compareValues, convertValue, hashKey } from './scalarApi';
 import { literalValue } from './literals';
 

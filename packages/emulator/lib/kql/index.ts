@@ -11,7 +11,7 @@ import type { Column, Database, Value } from '../model';
 import { KustoEmulatorError } from '../errors';
 import { kusto } from './language';
 import { schemaSymbols } from './schema';
-import { Compiler, type CompiledQuery } from './compiler';
+import { QueryCompiler, type CompiledQuery } from './queryCompiler';
 import { diagnosticsError } from './diagnostics';
 import { LruCache } from './planCache';
 import { serverTimeoutMs } from './runtime';
@@ -71,7 +71,7 @@ function compile(request: QueryRequest): CompiledQuery {
   const code = kusto().KustoCode.ParseAndAnalyze(request.text, schema.globals);
   const error = diagnosticsError(code, request.text);
   if (error) throw error;
-  const compiled = new Compiler(schema).compileQuery(code.Syntax);
+  const compiled = new QueryCompiler(schema).compileQuery(code.Syntax);
   plans.set(key, compiled);
   return compiled;
 }

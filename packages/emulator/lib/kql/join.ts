@@ -8,8 +8,10 @@ import { notSupported, syntaxError } from '../errors';
 import { elements, kindOf, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
-import { clip, type Compiler } from './compiler';
-import { compositeKey, operatorParameters } from './operators';
+import type { Compiler } from './compiler';
+import { clip } from './nodeText';
+import { operatorParameters } from './operatorSyntax';
+import { compositeKey } from './compositeKey';
 import { convertValue } from './scalarApi';
 
 /** One equality of the join condition. */

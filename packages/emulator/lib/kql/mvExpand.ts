@@ -8,8 +8,10 @@ import { notSupported } from '../errors';
 import { elements, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
-import { clip, type Compiler } from './compiler';
-import { assemble, named, operatorParameters } from './operators';
+import type { Compiler } from './compiler';
+import { clip } from './nodeText';
+import { named, operatorParameters } from './operatorSyntax';
+import { assemble } from './operatorColumns';
 import { parseDatetime, parseTimespan } from '../values';
 
 /** Casts one dynamic element to `type` without parsing numbers from strings; null when it does not conform. */

@@ -9,7 +9,8 @@ import { elements, isTabular, kindOf, textOf, type KNode } from './language';
 import { literalValue } from './literals';
 import { ingestionTimeOf, type ScalarPlan } from './runtime';
 import type { Scope } from './scope';
-import { clip, functionName, type Compiler } from './compiler';
+import type { Compiler } from './compiler';
+import { clip, functionName } from './nodeText';
 import { binaryOperator, convertValue, hashKey, scalarFunctions, unaryOperator } from './scalarApi';
 import { fromJson } from '../values';
 

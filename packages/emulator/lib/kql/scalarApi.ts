@@ -1,5 +1,5 @@
 /**
- * The scalar functions and operators the engine calls (lib/emulator/kql/scalars), re-exported from one place so the
+ * The scalar functions and operators the engine calls (lib/kql/scalars), re-exported from one place so the
  * engine's modules name only what they use.
  */
 export {

@@ -8,8 +8,11 @@ import { notSupported } from '../errors';
 import { elements, kindOf, textOf, type KNode } from './language';
 import type { Row, ScalarPlan, TabularPlan } from './runtime';
 import type { Scope } from './scope';
-import { clip, type Compiler } from './compiler';
-import { checkTypes, compositeKey, named } from './operators';
+import type { Compiler } from './compiler';
+import { clip } from './nodeText';
+import { named } from './operatorSyntax';
+import { checkTypes } from './operatorColumns';
+import { compositeKey } from './compositeKey';
 import { hashKey } from './scalarApi';
 import { aggregateWidth, compileAggregate, isAggregateCall, type Aggregate, type AggregateState } from './aggregates';
 

@@ -1,7 +1,7 @@
 import type { DynamicValue, KustoScalarType, Value } from '../../model';
 import { toDynamic } from '../../values';
 import { argDynamic, argInt, argLong, argNumber, argString, asResult, convertValue } from './conversion';
-import { compareValues, valuesEqual } from './operators';
+import { compareValues, valuesEqual } from './scalarOperators';
 import type { ScalarFunctionImpl, ScalarFunctionTable } from './types';
 
 type Bag = { [key: string]: DynamicValue };

@@ -17,7 +17,7 @@ export type { ScalarContext, ScalarFunctionImpl } from './types';
 export { argBool, argDynamic, argInt, argLong, argNumber, argString, asResult, convertValue } from './conversion';
 export { formatDatetimeWith, formatTimespanWith } from './datetime';
 export { dynamicIndex } from './dynamic';
-export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './operators';
+export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './scalarOperators';
 export { kustoRegex, translateRegex } from './regex';
 
 /** Every scalar function by lower-case Kusto name, aliases included (iif / iff, todouble / toreal, pack / bag_pack, …). */

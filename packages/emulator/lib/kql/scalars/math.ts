@@ -1,7 +1,7 @@
 import type { KustoScalarType, Value } from '../../model';
 import { floorDiv, isValidDatetime } from '../../values';
 import { argInt, argLong, argNumber, asResult, convertValue } from './conversion';
-import { compareValues } from './operators';
+import { compareValues } from './scalarOperators';
 import type { ScalarFunctionImpl, ScalarFunctionTable } from './types';
 
 const isIntegral = (t: KustoScalarType): boolean => t === 'long' || t === 'int';

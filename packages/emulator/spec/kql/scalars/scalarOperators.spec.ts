@@ -8,7 +8,7 @@ import {
   hashKey,
   unaryOperator,
   valuesEqual,
-} from '../../../lib/kql/scalars/operators';
+} from '../../../lib/kql/scalars/scalarOperators';
 import { TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_SECOND, parseDatetime } from '../../../lib/values';
 
 const apply = (

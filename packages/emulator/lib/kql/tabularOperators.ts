@@ -9,68 +9,17 @@ import { getschemaTypeOf } from '../typeNames';
 import { elements, kindOf, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type ScalarPlan, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
-import { clip, firstToken, type Compiler } from './compiler';
-import { binaryOperator, compareValues, convertValue, hashKey } from './scalarApi';
+import type { Compiler } from './compiler';
+import { clip, firstToken } from './nodeText';
+import { named, operatorParameters, type NamedExpression } from './operatorSyntax';
+import { assemble, checkTypes, selectByName } from './operatorColumns';
+import { compositeKey } from './compositeKey';
+import { binaryOperator, compareValues, convertValue } from './scalarApi';
 import { compileSummarize } from './summarize';
 import { compileJoin, compileLookup } from './join';
 import { compileMvExpand } from './mvExpand';
 import { compileParse } from './parse';
 import { literalValue } from './literals';
-
-/** An expression with the name it was given (`name = expr`), if any. */
-export interface NamedExpression {
-  /** Declared name. */
-  name?: string;
-  /** The expression. */
-  expr: KNode;
-}
-
-/** Splits `name = expr` into its parts. */
-export function named(node: KNode): NamedExpression {
-  const kind = kindOf(node);
-  if (kind === 'SimpleNamedExpression') {
-    return { name: (node.Name as KNode).SimpleName as string, expr: node.Expression as KNode };
-  }
-  if (kind === 'CompoundNamedExpression') throw notSupported(`The multi-column assignment '${clip(textOf(node))}'`);
-  return { expr: node };
-}
-
-/** Index of each output column in the input (by name), for operators that only select or reorder columns. */
-export function selectByName(input: Column[], output: Column[], what: string): number[] {
-  return output.map((col) => {
-    const i = input.findIndex((x) => x.name === col.name);
-    if (i < 0) throw notSupported(`The column '${col.name}' produced by ${what}`);
-    return i;
-  });
-}
-
-/**
- * For operators that add or replace columns (extend, mv-expand, parse): where each output column comes from, either
- * the input (`{ input: i }`) or the operator's computed target (`{ target: t }`); targets win over same-named inputs.
- */
-export function assemble(
-  input: Column[],
-  output: Column[],
-  targets: string[],
-  what: string,
-): (row: Row, computed: Value[]) => Row {
-  const sources = output.map((col) => {
-    const t = targets.lastIndexOf(col.name);
-    if (t >= 0) return { target: t };
-    const i = input.findIndex((x) => x.name === col.name);
-    if (i < 0) throw notSupported(`The column '${col.name}' produced by ${what}`);
-    return { input: i };
-  });
-  const n = sources.length;
-  return (row, computed) => {
-    const out = new Array<Value>(n);
-    for (let j = 0; j < n; j++) {
-      const s = sources[j];
-      out[j] = s.target !== undefined ? computed[s.target] : row[s.input as number];
-    }
-    return out;
-  };
-}
 
 /** Rows filtered by a predicate, checking the deadline as it goes. */
 function filterRows(c: Compiler, rows: Row[], predicate: ScalarPlan): Row[] {
@@ -208,19 +157,6 @@ function compileList(c: Compiler, exprs: NamedExpression[], input: Column[], sco
     for (let i = 0; i < n; i++) out[i] = plans[i](row);
     return out;
   };
-}
-
-/**
- * Checks that each expression's type is the analysis' type of the column it fills: a mismatch would mean the engine
- * misread the operator, and it refuses rather than answering wrongly.
- */
-export function checkTypes(c: Compiler, exprs: KNode[], columns: Column[], what: string): void {
-  exprs.forEach((e, i) => {
-    const actual = c.scalarTypeOf(e, `'${clip(textOf(e))}'`);
-    if (columns[i] && actual !== columns[i].type) {
-      throw notSupported(`${what} (column '${columns[i].name}' is ${columns[i].type}, its expression ${actual})`);
-    }
-  });
 }
 
 function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
@@ -365,17 +301,6 @@ function compileTop(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): T
   return { columns: input.columns, run: () => sortRows(c, input.run(), [key]).slice(0, count()) };
 }
 
-/** A composite Map key for several values. */
-export function compositeKey(types: KustoScalarType[], values: Value[]): unknown {
-  if (types.length === 1) return hashKey(types[0], values[0]);
-  let key = '';
-  for (let i = 0; i < types.length; i++) {
-    const h = hashKey(types[i], values[i]);
-    key += `${h === null ? 'N' : typeof h === 'string' ? `s${h.length}:${h}` : `${typeof h}:${String(h)}`}|`;
-  }
-  return key;
-}
-
 function compileDistinct(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const columns = c.columns(op);
   const exprs = elements(op.Expressions);
@@ -485,19 +410,6 @@ function compileDataTable(c: Compiler, node: KNode, scope: Scope): TabularPlan {
     );
   }
   return { columns, run: () => rows };
-}
-
-/** The `name=value` parameters of an operator (`kind=inner`, `withsource=Src`). */
-export function operatorParameters(op: KNode): Map<string, string> {
-  const out = new Map<string, string>();
-  const params = op.Parameters as { Count: number } | null | undefined;
-  if (!params || typeof params.Count !== 'number') return out;
-  for (const p of elements(op.Parameters as never)) {
-    const name = (p.Name as KNode | null)?.SimpleName;
-    const value = p.Expression ? textOf(p.Expression) : '';
-    if (name) out.set(name.toLowerCase(), value);
-  }
-  return out;
 }
 
 function compileUnion(c: Compiler, op: KNode, input: TabularPlan | undefined, scope: Scope): TabularPlan {
