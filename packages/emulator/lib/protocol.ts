@@ -10,7 +10,7 @@ import { writeExactJson } from './exactJson';
 import type { ResultTable } from './kql';
 import type { Column, KustoScalarType, Value } from './model';
 import { dataTypeOf } from './typeNames';
-import { toJson } from './values';
+import { toJson } from './values/valueWriters';
 
 /** What identifies one request in its response: echoed in headers, error context and completion tables. */
 export interface RequestIdentity {

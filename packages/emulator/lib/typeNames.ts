@@ -31,6 +31,15 @@ export function scalarTypeOf(name: string): KustoScalarType | undefined {
   return TYPE_ALIASES[name.toLowerCase()];
 }
 
+/**
+ * The scalar type a type name in KQL text denotes (`int(5)`, `dynamic([])`), aliases included
+ * (`boolean`, `double`, `date`, `time`, `uuid`, `int64`, …); `undefined` for names that are not scalar types.
+ */
+export function scalarTypeFromName(name: string): KustoScalarType | undefined {
+  // KQL spells type names in lower case; schemas (scalarTypeOf) also accept other cases.
+  return name === name.toLowerCase() ? scalarTypeOf(name) : undefined;
+}
+
 /** Like {@link scalarTypeOf}, but an unknown name is a syntax error naming it. */
 export function requireScalarType(name: string, where: string): KustoScalarType {
   const type = scalarTypeOf(name);

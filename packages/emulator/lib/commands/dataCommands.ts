@@ -9,7 +9,7 @@ import { parseFormat } from '../ingest/formats';
 import { parseMappingEntries } from '../ingest/mapping';
 import { executeQuery, type ResultTable } from '../kql';
 import type { Column, Database, Extent, KustoScalarType, Table, Value } from '../model';
-import { toDynamic, toText } from '../values';
+import { toDynamic, toText } from '../values/valueWriters';
 import { booleanProperty, CommandReader, readWithProperties } from './commandReader';
 import { type CommandContext, contextDatabase, resultTable } from './context';
 import { checkColumns, newTable } from './tableCommands';

@@ -6,7 +6,7 @@
 import { TICKS_PER_MS, ticksToIso } from '../clock';
 import { KustoEmulatorError } from '../errors';
 import type { Column, Extent, IngestionMapping, IngestionMappingEntry, Table, Value } from '../model';
-import { fromJson, fromText } from '../values';
+import { fromJson, fromText } from '../values/valueReaders';
 import { readDelimited } from './delimitedReader';
 import { delimiterOf, type IngestFormat, isJsonFormat, mappingKindOf } from './formats';
 import { type JsonValue, readJsonRecords, withoutBigints } from './jsonReader';

@@ -15,7 +15,7 @@ import { QueryCompiler, type CompiledQuery } from './queryCompiler';
 import { diagnosticsError } from './diagnostics';
 import { LruCache } from './planCache';
 import { serverTimeoutMs } from './runtime';
-import { parseParameterValue } from '../values';
+import { parseParameterValue } from '../values/valueReaders';
 
 /** One query to run. */
 export interface QueryRequest {

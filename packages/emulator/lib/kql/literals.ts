@@ -4,11 +4,13 @@
  *
  * Kusto.Language parses literals but its JavaScript build loses precision (datetimes to the millisecond) and returns
  * 0 for some forms (`real(nan)`, `0x1F`, `time(1.02:03:04)`), so the token's text is converted by the emulator's
- * own literal parser (values.ts); strings keep Kusto.Language's value (escapes, verbatim and multi-line forms).
+ * own literal parser (values/literalText.ts); strings keep Kusto.Language's value (escapes, verbatim and multi-line
+ * forms).
  */
 import type { DynamicValue, Value } from '../model';
 import { syntaxError } from '../errors';
-import { parseLiteral, toDynamic } from '../values';
+import { parseLiteral } from '../values/literalText';
+import { toDynamic } from '../values/valueWriters';
 import { kindOf, elements, textOf, type KNode } from './language';
 
 /** The literal types of Kusto.Language's literal syntax kinds. */

@@ -12,7 +12,8 @@ import type { Compiler } from './compiler';
 import { clip } from './nodeText';
 import { named, operatorParameters } from './operatorSyntax';
 import { assemble } from './operatorColumns';
-import { parseDatetime, parseTimespan } from '../values';
+import { parseDatetime } from '../values/datetimeText';
+import { parseTimespan } from '../values/timespanText';
 
 /** Casts one dynamic element to `type` without parsing numbers from strings; null when it does not conform. */
 export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {

@@ -16,7 +16,7 @@ import { operatorParameters } from './operatorSyntax';
 import { assemble } from './operatorColumns';
 import { convertValue } from './scalarApi';
 import { literalValue } from './literals';
-import { fromText } from '../values';
+import { fromText } from '../values/valueReaders';
 
 /** The regular expression a typed column matches. */
 const TYPE_PATTERNS: Partial<Record<KustoScalarType, string>> = {

@@ -27,7 +27,7 @@ import { clip, firstToken, functionName } from './nodeText';
 import { compileScalarExpression } from './scalar';
 import { compileOperator, compileSourceOperator } from './tabularOperators';
 import { convertValue } from './scalarApi';
-import { parseLiteral } from '../values';
+import { parseLiteral } from '../values/literalText';
 
 /** A declared query parameter (`declare query_parameters (name:type = default)`). */
 export interface QueryParameter {

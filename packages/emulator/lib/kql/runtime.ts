@@ -7,7 +7,7 @@
 import type { Catalog } from '../catalog';
 import type { Column, Database, Extent, Value } from '../model';
 import { KustoEmulatorError } from '../errors';
-import { parseTimespan } from '../values';
+import { parseTimespan } from '../values/timespanText';
 
 /** One row: values in the relation's column order. */
 export type Row = Value[];

@@ -12,7 +12,7 @@ import type { Scope } from './scope';
 import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
 import { binaryOperator, convertValue, hashKey, scalarFunctions, unaryOperator } from './scalarApi';
-import { fromJson } from '../values';
+import { fromJson } from '../values/valueReaders';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
 const REGISTRY_OPERATORS: Record<string, string> = {

@@ -1,15 +1,9 @@
 import type { DynamicValue, KustoScalarType, Value } from '../../model';
-import {
-  MAX_LONG,
-  MIN_LONG,
-  UNIX_EPOCH_DOTNET_TICKS,
-  convertText,
-  isValidDatetime,
-  parseGuid,
-  parseJsonText,
-  toDynamic,
-  toText,
-} from '../../values';
+import { isValidDatetime, UNIX_EPOCH_DOTNET_TICKS } from '../../values/calendar';
+import { parseJsonText } from '../../values/literalText';
+import { MAX_LONG, MIN_LONG, parseGuid } from '../../values/primitiveText';
+import { convertText } from '../../values/valueReaders';
+import { toDynamic, toText } from '../../values/valueWriters';
 import type { ScalarFunctionTable } from './types';
 
 const INT32_MIN = -2147483648;

@@ -1,12 +1,6 @@
 import { KustoEmulatorError } from '../../errors';
 import type { KustoScalarType, Value } from '../../model';
 import {
-  TICKS_PER_DAY,
-  TICKS_PER_HOUR,
-  TICKS_PER_MICROSECOND,
-  TICKS_PER_MILLISECOND,
-  TICKS_PER_MINUTE,
-  TICKS_PER_SECOND,
   civilFromDays,
   datetimeFromParts,
   datetimeParts,
@@ -14,7 +8,13 @@ import {
   daysInMonth,
   floorDiv,
   isValidDatetime,
-} from '../../values';
+  TICKS_PER_DAY,
+  TICKS_PER_HOUR,
+  TICKS_PER_MICROSECOND,
+  TICKS_PER_MILLISECOND,
+  TICKS_PER_MINUTE,
+  TICKS_PER_SECOND,
+} from '../../values/calendar';
 import { argInt, argLong, argNumber, argString, asResult, convertValue } from './conversion';
 import type { ScalarFunctionTable } from './types';
 

@@ -1,5 +1,5 @@
 import type { DynamicValue, KustoScalarType, Value } from '../../model';
-import { toDynamic } from '../../values';
+import { toDynamic } from '../../values/valueWriters';
 import { argDynamic, argInt, argLong, argNumber, argString, asResult, convertValue } from './conversion';
 import { compareValues, valuesEqual } from './scalarOperators';
 import type { ScalarFunctionImpl, ScalarFunctionTable } from './types';

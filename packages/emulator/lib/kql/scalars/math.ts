@@ -1,5 +1,5 @@
 import type { KustoScalarType, Value } from '../../model';
-import { floorDiv, isValidDatetime } from '../../values';
+import { floorDiv, isValidDatetime } from '../../values/calendar';
 import { argInt, argLong, argNumber, asResult, convertValue } from './conversion';
 import { compareValues } from './scalarOperators';
 import type { ScalarFunctionImpl, ScalarFunctionTable } from './types';

@@ -1,6 +1,6 @@
 import { notSupported } from '../../errors';
 import type { DynamicValue, KustoScalarType, Value } from '../../model';
-import { UNIX_EPOCH_DOTNET_TICKS, isValidDatetime } from '../../values';
+import { isValidDatetime, UNIX_EPOCH_DOTNET_TICKS } from '../../values/calendar';
 import { argString, convertValue } from './conversion';
 import { kustoRegex } from './regex';
 

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { KustoEmulatorError } from '../../../lib/errors';
 import type { KustoScalarType, Value } from '../../../lib/model';
 import { datetimeFunctions } from '../../../lib/kql/scalars/datetime';
-import { TICKS_PER_DAY, TICKS_PER_HOUR, formatTimespan, parseDatetime, parseTimespan } from '../../../lib/values';
+import { TICKS_PER_DAY, TICKS_PER_HOUR } from '../../../lib/values/calendar';
+import { parseDatetime } from '../../../lib/values/datetimeText';
+import { formatTimespan, parseTimespan } from '../../../lib/values/timespanText';
 
 const NOW = parseDatetime('2024-05-01T12:00:00Z') as bigint;
 const call = (name: string, args: Value[], types: KustoScalarType[], result: KustoScalarType = 'datetime'): Value =>

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { KustoScalarType, Value } from '../../../lib/model';
 import { dynamicFunctions, dynamicIndex } from '../../../lib/kql/scalars/dynamic';
-import { TICKS_PER_DAY, TICKS_PER_SECOND, parseDatetime } from '../../../lib/values';
+import { TICKS_PER_DAY, TICKS_PER_SECOND } from '../../../lib/values/calendar';
+import { parseDatetime } from '../../../lib/values/datetimeText';
 
 const call = (name: string, args: Value[], types: KustoScalarType[], result: KustoScalarType = 'dynamic'): Value =>
   dynamicFunctions[name](args, types, result, { now: 0n });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { KustoScalarType, Value } from '../../../lib/model';
 import { mathFunctions } from '../../../lib/kql/scalars/math';
-import { TICKS_PER_DAY, TICKS_PER_HOUR, parseDatetime } from '../../../lib/values';
+import { TICKS_PER_DAY, TICKS_PER_HOUR } from '../../../lib/values/calendar';
+import { parseDatetime } from '../../../lib/values/datetimeText';
 
 const call = (name: string, args: Value[], types: KustoScalarType[], result: KustoScalarType): Value =>
   mathFunctions[name](args, types, result, { now: 0n });

@@ -9,7 +9,8 @@ import {
   unaryOperator,
   valuesEqual,
 } from '../../../lib/kql/scalars/scalarOperators';
-import { TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_SECOND, parseDatetime } from '../../../lib/values';
+import { TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_SECOND } from '../../../lib/values/calendar';
+import { parseDatetime } from '../../../lib/values/datetimeText';
 
 const apply = (
   op: string,

@@ -1,31 +1,22 @@
 import { expect } from 'chai';
-import { KustoEmulatorError } from '../lib/errors';
-import type { KustoScalarType, Value } from '../lib/model';
+import { KustoEmulatorError } from '../../lib/errors';
+import type { KustoScalarType, Value } from '../../lib/model';
+import { scalarTypeFromName } from '../../lib/typeNames';
 import {
+  datetimeFromParts,
+  datetimeParts,
   MAX_DATETIME_TICKS,
   MIN_DATETIME_TICKS,
   TICKS_PER_DAY,
   TICKS_PER_HOUR,
   TICKS_PER_SECOND,
-  datetimeFromParts,
-  datetimeParts,
-  formatDatetime,
-  formatDecimal,
-  formatReal,
-  formatTimespan,
-  fromJson,
-  fromText,
-  parseDatetime,
-  parseDynamicLiteral,
-  parseGuid,
-  parseLiteral,
-  parseParameterValue,
-  parseTimespan,
-  scalarTypeFromName,
-  toJson,
-  toText,
-  typeOfLiteral,
-} from '../lib/values';
+} from '../../lib/values/calendar';
+import { formatDatetime, parseDatetime } from '../../lib/values/datetimeText';
+import { parseDynamicLiteral, parseLiteral, typeOfLiteral } from '../../lib/values/literalText';
+import { formatDecimal, formatReal, parseGuid } from '../../lib/values/primitiveText';
+import { formatTimespan, parseTimespan } from '../../lib/values/timespanText';
+import { fromJson, fromText, parseParameterValue } from '../../lib/values/valueReaders';
+import { toJson, toText } from '../../lib/values/valueWriters';
 
 const dt = (text: string): bigint => {
   const ticks = parseDatetime(text);
