@@ -9,19 +9,8 @@
 export type KustoScalarType =
   'bool' | 'int' | 'long' | 'real' | 'decimal' | 'string' | 'datetime' | 'timespan' | 'guid' | 'dynamic';
 
-/** Every scalar type, in the order Kusto documents them. */
-export const KUSTO_SCALAR_TYPES: readonly KustoScalarType[] = [
-  'bool',
-  'int',
-  'long',
-  'real',
-  'decimal',
-  'string',
-  'datetime',
-  'timespan',
-  'guid',
-  'dynamic',
-];
+/** The number types: Kusto compares and combines any two of them as numbers. */
+export const NUMERIC_TYPES: ReadonlySet<KustoScalarType> = new Set(['int', 'long', 'real', 'decimal']);
 
 /** A value inside a `dynamic`: JSON's own shapes (numbers as JS numbers). */
 export type DynamicValue = null | boolean | number | string | DynamicValue[] | { [key: string]: DynamicValue };

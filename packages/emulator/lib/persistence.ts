@@ -18,7 +18,7 @@ import type {
   Table,
   Value,
 } from './model';
-import { KUSTO_SCALAR_TYPES } from './model';
+import { KUSTO_SCALAR_TYPES } from './typeNames';
 
 const FORMAT = 'kusto-emulator-database';
 const VERSION = 1;

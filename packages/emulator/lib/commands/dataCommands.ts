@@ -8,7 +8,15 @@ import { ingestData, msToTicks, resolveMapping } from '../ingest/ingestData';
 import { parseFormat } from '../ingest/formats';
 import { parseMappingEntries } from '../ingest/mapping';
 import { executeQuery, type ResultTable } from '../kql';
-import type { Column, Database, Extent, KustoScalarType, Table, Value } from '../model';
+import {
+  type Column,
+  type Database,
+  type Extent,
+  type KustoScalarType,
+  NUMERIC_TYPES,
+  type Table,
+  type Value,
+} from '../model';
 import { toDynamic, toText } from '../values/valueWriters';
 import { booleanProperty, CommandReader, readWithProperties } from './commandReader';
 import { type CommandContext, contextDatabase, resultTable } from './context';
@@ -139,7 +147,7 @@ function convertValue(from: KustoScalarType, to: Column, value: Value, column: n
       { code: 'BadRequest_BadArgument' },
     );
   };
-  const numeric = from === 'int' || from === 'long' || from === 'real' || from === 'decimal';
+  const numeric = NUMERIC_TYPES.has(from);
   switch (to.type) {
     case 'string':
       return toText(from, value);

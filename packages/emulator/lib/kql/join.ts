@@ -3,7 +3,7 @@
  * `,` or `and`), with every join kind: innerunique (the default: one left row per key), inner, leftouter, rightouter,
  * fullouter, leftanti, rightanti, leftsemi, rightsemi. Null keys never match, as null equals nothing in Kusto.
  */
-import type { Column, KustoScalarType, Value } from '../model';
+import { type Column, type KustoScalarType, NUMERIC_TYPES, type Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
 import { elements, kindOf, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
@@ -22,8 +22,6 @@ interface KeyPair {
   leftType: KustoScalarType;
   rightType: KustoScalarType;
 }
-
-const NUMERIC: ReadonlySet<KustoScalarType> = new Set(['int', 'long', 'real', 'decimal']);
 
 const KIND_ALIASES: Record<string, string> = {
   anti: 'leftanti',
@@ -47,7 +45,7 @@ const KINDS = new Set([
 /** The type two key columns are compared in. */
 function keyType(left: KustoScalarType, right: KustoScalarType, what: string): KustoScalarType {
   if (left === right) return left;
-  if (NUMERIC.has(left) && NUMERIC.has(right)) {
+  if (NUMERIC_TYPES.has(left) && NUMERIC_TYPES.has(right)) {
     return (left === 'int' || left === 'long') && (right === 'int' || right === 'long') ? 'long' : 'real';
   }
   throw syntaxError(`Semantic error: join key '${what}' compares ${left} with ${right}; the key types must match.`);

@@ -6,7 +6,8 @@
  * model the engine reads, structurally: syntax nodes expose their children as named properties (`Condition`,
  * `Expressions`, …) and carry the analysis (`ResultType`, `ReferencedSymbol`).
  */
-import { KUSTO_SCALAR_TYPES, type KustoScalarType } from '../model';
+import type { KustoScalarType } from '../model';
+import { KUSTO_SCALAR_TYPES } from '../typeNames';
 
 /** A read-only .NET list as Bridge exposes it. */
 export interface KList<T> {

@@ -3,7 +3,7 @@
  * (with Kusto's null handling for and/or), `in`/`between`/`has_any`, dynamic property access, `toscalar`, and calls
  * of built-in scalar functions (through the scalar function registry) and user functions.
  */
-import type { Column, DynamicValue, KustoScalarType, Value } from '../model';
+import { type Column, type DynamicValue, type KustoScalarType, NUMERIC_TYPES, type Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
 import { elements, isTabular, kindOf, textOf, type KNode } from './language';
 import { literalValue } from './literals';
@@ -59,8 +59,6 @@ const REGISTRY_OPERATORS: Record<string, string> = {
   NotLikeExpression: '!like',
   NotLikeCsExpression: '!like_cs',
 };
-
-const NUMERIC: ReadonlySet<KustoScalarType> = new Set(['int', 'long', 'real', 'decimal']);
 
 /** Values of constant plans, so operators can skip re-evaluating them. */
 const constants = new WeakMap<ScalarPlan, Value>();
@@ -204,7 +202,7 @@ interface Candidate {
 /** The type `in` compares in: the left type, or real when numeric types mix. */
 function comparisonType(left: KustoScalarType, types: KustoScalarType[]): KustoScalarType {
   if (types.every((t) => t === left || t === 'dynamic')) return left;
-  if (NUMERIC.has(left) && types.every((t) => NUMERIC.has(t) || t === 'dynamic')) {
+  if (NUMERIC_TYPES.has(left) && types.every((t) => NUMERIC_TYPES.has(t) || t === 'dynamic')) {
     return [left, ...types].every((t) => t === 'int' || t === 'long' || t === 'dynamic') ? 'long' : 'real';
   }
   return left;
@@ -233,7 +231,7 @@ function listSource(c: Compiler, items: KNode[], columns: Column[], scope: Scope
 /** The key a dynamic element compares by in comparison type `ct`; undefined when it cannot equal a `ct` value. */
 function dynamicKey(ct: KustoScalarType, v: Value, caseless: boolean): unknown {
   if (typeof v === 'number') {
-    if (!NUMERIC.has(ct)) return undefined;
+    if (!NUMERIC_TYPES.has(ct)) return undefined;
     // A whole number can equal a long; a fractional one only a real.
     if (ct === 'real' || ct === 'decimal') return v;
     return Number.isInteger(v) ? `n${v}` : undefined;

@@ -3,7 +3,8 @@
  * and the way back from those symbols to the emulator's entities.
  */
 import type { Catalog } from '../catalog';
-import type { Database, KustoScalarType } from '../model';
+import type { Database } from '../model';
+import { languageTypeOf } from '../typeNames';
 import { kusto, type KGlobalState, type KSymbol } from './language';
 
 /** Where a table symbol's rows live. */
@@ -28,19 +29,6 @@ export interface SchemaSymbols {
 
 /** Name of the cluster symbol the databases hang from (what `cluster()` would name; not user-visible). */
 const CLUSTER_NAME = 'emulator';
-
-const TYPE_KEYS: Record<KustoScalarType, string> = {
-  bool: 'Bool',
-  int: 'Int',
-  long: 'Long',
-  real: 'Real',
-  decimal: 'Decimal',
-  string: 'String',
-  datetime: 'DateTime',
-  timespan: 'TimeSpan',
-  guid: 'Guid',
-  dynamic: 'Dynamic',
-};
 
 /** The databases a query may see: the catalog's, plus the request's own when the catalog does not hold it. */
 function databasesOf(catalog: Catalog, current: Database): Database[] {
@@ -94,7 +82,7 @@ function buildSymbols(catalog: Catalog, current: Database, key: string): SchemaS
     const members: KSymbol[] = [];
     for (const table of db.tables.values()) {
       const cols = table.columns.map(
-        (c) => new S.ColumnSymbol(c.name, S.ScalarTypes[TYPE_KEYS[c.type]], null, null, null, null),
+        (c) => new S.ColumnSymbol(c.name, S.ScalarTypes[languageTypeOf(c.type)], null, null, null, null),
       );
       const symbol = new S.TableSymbol.$ctor4(table.name, cols);
       tables.set(symbol, { database: db.name, table: table.name });

@@ -1,12 +1,10 @@
 import { notSupported } from '../../errors';
-import type { DynamicValue, KustoScalarType, Value } from '../../model';
+import { type DynamicValue, type KustoScalarType, NUMERIC_TYPES, type Value } from '../../model';
 import { isValidDatetime, UNIX_EPOCH_DOTNET_TICKS } from '../../values/calendar';
 import { argString, convertValue } from './conversion';
 import { kustoRegex } from './regex';
 
 type Binary = (l: Value, r: Value) => Value;
-
-const NUMERIC: ReadonlySet<KustoScalarType> = new Set(['int', 'long', 'real', 'decimal']);
 
 function isTermChar(code: number): boolean {
   if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -77,14 +75,14 @@ function stringOperator(op: string, left: KustoScalarType, right: KustoScalarTyp
 function comparisonType(left: KustoScalarType, right: KustoScalarType): KustoScalarType {
   if (left === right) return left;
   // A number inside a dynamic may have a fraction: compare it as real, not truncated to the other side's long.
-  if (left === 'dynamic') return NUMERIC.has(right) ? 'real' : right;
-  if (right === 'dynamic') return NUMERIC.has(left) ? 'real' : left;
-  if (NUMERIC.has(left) && NUMERIC.has(right)) {
+  if (left === 'dynamic') return NUMERIC_TYPES.has(right) ? 'real' : right;
+  if (right === 'dynamic') return NUMERIC_TYPES.has(left) ? 'real' : left;
+  if (NUMERIC_TYPES.has(left) && NUMERIC_TYPES.has(right)) {
     return left === 'real' || right === 'real' || left === 'decimal' || right === 'decimal' ? 'real' : 'long';
   }
   if (left === 'string') return right;
   if (right === 'string') return left;
-  if ((left === 'bool' && NUMERIC.has(right)) || (right === 'bool' && NUMERIC.has(left))) return 'real';
+  if ((left === 'bool' && NUMERIC_TYPES.has(right)) || (right === 'bool' && NUMERIC_TYPES.has(left))) return 'real';
   return 'string';
 }
 
