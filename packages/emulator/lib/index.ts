@@ -19,7 +19,7 @@ import { KustoEmulatorError } from './errors';
 import { executeQuery, type ResultTable, warmUpQueryEngine } from './kql';
 import { flushCatalog, loadCatalog } from './persistence';
 import { splitScript } from './script';
-import { DataManagement } from './dm/dataManagement';
+import { DataManagement } from './dataManagement/dataManagement';
 import { EmulatorServer, type RequestInfo } from './server';
 
 export { Catalog, type DatabaseInfo, type CatalogChanges } from './catalog';
@@ -120,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     dataDir: options.dataDir,
     onRequest: options.onRequest,
     storage: dm,
+    ingestionResources: dm,
   });
   const port = await server.listen(options.port ?? 0, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -137,7 +138,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
   };
   const command = (database: string, text: string): ResultTable =>
     executeCommand(
-      { catalog, databaseName: database, parameters: {}, options: {}, now: nowTicks(), dataDir: options.dataDir },
+      {
+        catalog,
+        databaseName: database,
+        parameters: {},
+        options: {},
+        now: nowTicks(),
+        dataDir: options.dataDir,
+        ingestionResources: dm,
+      },
       text,
     );
   const query = (database: string, text: string, parameters: Record<string, string> = {}): ResultTable[] =>

@@ -24,8 +24,8 @@ import { executeQuery } from './kql';
 import { errorResponse, managementResponse, queryResponseV1, queryResponseV2, type RequestIdentity } from './protocol';
 import { applyLimitOptions, readRequestProperties } from './requestProperties';
 import type { Value } from './model';
-import { resultTable } from './commands/context';
-import type { StorageEndpoint } from './dm/dataManagement';
+import { type IngestionResources, resultTable } from './commands/context';
+import type { StorageEndpoint } from './dataManagement/dataManagement';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -43,6 +43,8 @@ export interface EmulatorServerOptions {
   onRequest?: (info: RequestInfo) => void;
   /** The data management service's storage endpoint: requests it owns are handed to it. */
   storage?: StorageEndpoint;
+  /** The data management service `.get ingestion resources` reports; without it, those commands are refused. */
+  ingestionResources?: IngestionResources;
 }
 
 /** What the `onRequest` listener is told about a request once it is answered. */
@@ -311,6 +313,7 @@ export class EmulatorServer {
         options: properties.options,
         now: properties.now,
         dataDir: this.options.dataDir,
+        ingestionResources: this.options.ingestionResources,
       },
       request.csl,
     );

@@ -10,20 +10,6 @@ import type { CommandContext } from './context';
 /** The name the query sees the command's result under. */
 const RESULT_TABLE = 'CommandResults';
 
-// One schema version per distinct result shape: the engine caches plans by database name and version, so
-// two shapes must never share one.
-const versions = new Map<string, number>();
-
-function versionOf(table: ResultTable): number {
-  const signature = table.columns.map((c) => `${c.name}:${c.type}`).join(',');
-  let version = versions.get(signature);
-  if (version === undefined) {
-    version = versions.size + 1;
-    versions.set(signature, version);
-  }
-  return version;
-}
-
 /** The offset of the first `|` outside brackets, strings and comments, or -1. */
 export function topLevelPipe(text: string): number {
   const reader = new CommandReader(text);
@@ -51,7 +37,9 @@ export function queryCommandResult(context: CommandContext, result: ResultTable,
     persistent: false,
     tables: new Map([[RESULT_TABLE, table]]),
     functions: new Map(),
-    schemaVersion: versionOf(result),
+    // A new Database object each time is a new identity to the engine's plan cache (kql/schema.ts), so results of
+    // different shapes never share a plan, without a version to keep.
+    schemaVersion: 0,
   };
   const results = executeQuery({
     catalog: context.catalog,

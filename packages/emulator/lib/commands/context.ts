@@ -5,6 +5,17 @@ import type { Catalog } from '../catalog';
 import type { ResultTable } from '../kql';
 import type { Database, KustoScalarType, Value } from '../model';
 
+/**
+ * What `.get ingestion resources` and `.get kusto identity token` report: implemented by the emulator's data
+ * management service.
+ */
+export interface IngestionResources {
+  /** `[ResourceTypeName, StorageRoot]` rows. */
+  resourceRows(): [string, string][];
+  /** The identity token ingestion messages carry. */
+  readonly authorizationContext: string;
+}
+
 /** One management command request. */
 export interface CommandContext {
   /** All databases. */
@@ -19,6 +30,8 @@ export interface CommandContext {
   now: bigint;
   /** Where `persist` databases are stored; undefined when the emulator keeps everything in memory. */
   dataDir?: string;
+  /** The emulator's data management service; undefined when commands run without one (queued ingestion is refused). */
+  ingestionResources?: IngestionResources;
 }
 
 /** The database in scope; entity-not-found when the request names none that exists. */

@@ -2,13 +2,13 @@
  * Management commands: parses a command's verb and entity, and hands it to the family that runs it.
  * Anything the emulator does not implement fails with `notSupported` naming the command.
  */
-import { getCommand } from '../dm/dmCommands';
 import { notSupported, syntaxError } from '../errors';
 import type { ResultTable } from '../kql';
 import type { Table } from '../model';
 import { CommandReader } from './commandReader';
 import { queryCommandResult, topLevelPipe } from './commandResultQuery';
 import { type CommandContext, contextDatabase } from './context';
+import { getCommand } from './dataManagementCommands';
 import { ingestFromQuery, ingestInline } from './dataCommands';
 import {
   createDatabase,

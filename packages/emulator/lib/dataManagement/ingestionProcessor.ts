@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog';
 import { type BlobLookup, ingestBlob, type IngestionOutcome, withoutSas } from './blobIngestion';
 import { CorruptedMessageError, type IngestionMessage, readIngestionMessage } from './ingestionMessage';
-import type { QueueMessage, QueueStore } from './queueStore';
-import type { TableStore } from './tableStore';
+import type { QueueMessage, QueueStore } from '../storage/queueStore';
+import type { TableStore } from '../storage/tableStore';
 
 /** The queues and table the processor works with. */
 export interface ProcessorResources {

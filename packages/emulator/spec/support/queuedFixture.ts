@@ -6,8 +6,8 @@ import { TableClient } from '@azure/data-tables';
 import { Client } from 'azure-kusto-data';
 import type * as KustoIngest from 'azure-kusto-ingest/types/src/index';
 import type { TableReportIngestionResult } from 'azure-kusto-ingest/types/src/ingestionResult';
-import { type EmulatorOptions, type KustoEmulator, type RequestInfo, startEmulator } from '../../../lib';
-import { kustoIngest } from '../../support/emulatorFixture';
+import { type EmulatorOptions, type KustoEmulator, type RequestInfo, startEmulator } from '../../lib';
+import { kustoIngest } from './emulatorFixture';
 
 /** What a queued ingestion spec uses. */
 export interface QueuedFixture {

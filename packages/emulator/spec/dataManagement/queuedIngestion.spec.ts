@@ -6,7 +6,7 @@ import type * as KustoIngest from 'azure-kusto-ingest/types/src/index';
 import type { Value } from '../../lib';
 import { startEmulator } from '../../lib';
 import { kustoIngest, rowsOf, startFailure, streamOf } from '../support/emulatorFixture';
-import { emptied, eventually, statusOf, useQueuedEmulator } from './support/queuedFixture';
+import { emptied, eventually, statusOf, useQueuedEmulator } from '../support/queuedFixture';
 
 const { DataFormat, ReportLevel, ReportMethod } = kustoIngest;
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import type * as KustoIngest from 'azure-kusto-ingest/types/src/index';
 import { kustoIngest, streamOf } from '../support/emulatorFixture';
-import { useQueuedEmulator } from './support/queuedFixture';
+import { useQueuedEmulator } from '../support/queuedFixture';
 
 const { DataFormat } = kustoIngest;
 

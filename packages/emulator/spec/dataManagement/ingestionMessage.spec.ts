@@ -3,7 +3,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { randomUUID } from 'node:crypto';
 import { rowsOf } from '../support/emulatorFixture';
-import { useQueuedEmulator } from './support/queuedFixture';
+import { useQueuedEmulator } from '../support/queuedFixture';
 
 // Messages written by hand, as other clients (C#, Python, Java) or tools post them, where azure-kusto-ingest
 // leaves no choice (it always sends RetainBlobOnSuccess: true, numeric enums and base64).

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { failure, rowsOf, useEmulator } from './support/emulatorFixture';
+import { failure, rowsOf, useEmulator } from '../support/emulatorFixture';
 
 describe('emulator ingestion mapping commands', () => {
   const fixture = useEmulator();

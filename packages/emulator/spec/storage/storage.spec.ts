@@ -4,7 +4,7 @@ import { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { Readable } from 'node:stream';
 import { rowsOf } from '../support/emulatorFixture';
-import { useQueuedEmulator } from './support/queuedFixture';
+import { useQueuedEmulator } from '../support/queuedFixture';
 
 /** The status code and storage error code (`x-ms-error-code`, which every SDK exposes) of a failed SDK call. */
 async function storageFailure(call: Promise<unknown>): Promise<{ statusCode?: number; code?: string }> {

@@ -14,7 +14,7 @@ import { ingestData, resolveMapping } from '../ingest/ingestData';
 import { parseMappingEntries, parseMappingKind } from '../ingest/mapping';
 import type { IngestionMappingEntry, Table } from '../model';
 import { additionalProperty, type IngestionMessage } from './ingestionMessage';
-import type { StoredBlob } from './blobStore';
+import type { StoredBlob } from '../storage/blobStore';
 
 const gunzip = promisify(zlib.gunzip);
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { failure, rowsOf, useEmulator } from './support/emulatorFixture';
+import { failure, rowsOf, useEmulator } from '../support/emulatorFixture';
 
 describe('emulator policy commands', () => {
   const fixture = useEmulator();

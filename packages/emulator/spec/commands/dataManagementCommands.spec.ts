@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { Catalog } from '../../lib';
+import { Catalog, type KustoEmulator, startEmulator } from '../../lib';
 import { executeCommand } from '../../lib/commands';
 import { failure, rowsOf } from '../support/emulatorFixture';
-import { useQueuedEmulator } from './support/queuedFixture';
+import { useQueuedEmulator } from '../support/queuedFixture';
 
 describe('emulator data management commands', () => {
   const fixture = useQueuedEmulator();
@@ -30,6 +30,20 @@ describe('emulator data management commands', () => {
       expect(url.searchParams.get('sig')).to.equal('emulator');
     }
     expect(new Set(rows.map((r) => r.StorageRoot)).size).to.equal(rows.length);
+  });
+
+  it('answers with its own URLs when another emulator runs in the same process', async () => {
+    const other = await startEmulator({ databases: ['db'] });
+    try {
+      const origins = async (emulator: KustoEmulator): Promise<string[]> => {
+        const table = await emulator.executeCommand('db', '.get ingestion resources');
+        return [...new Set(table.rows.map((row) => new URL(row[1] as string).origin))];
+      };
+      expect(await origins(fixture.emulator)).to.deep.equal([fixture.emulator.url]);
+      expect(await origins(other)).to.deep.equal([other.url]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("accepts the browser client's CORS properties", async () => {

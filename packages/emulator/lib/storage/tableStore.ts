@@ -27,18 +27,6 @@ const JSON_HEADERS = { 'Content-Type': 'application/json;odata=minimalmetadata;s
 // Properties the service owns: never taken from a request body.
 const SYSTEM_PROPERTIES = new Set(['PartitionKey', 'RowKey', 'Timestamp']);
 
-let lastTicks = 0n;
-
-/** A modification time with 100 ns resolution, strictly increasing so every ETag differs. */
-function nextTimestamp(): { date: Date; iso: string } {
-  let ticks = BigInt(Date.now()) * 10_000n;
-  if (ticks <= lastTicks) ticks = lastTicks + 1n;
-  lastTicks = ticks;
-  const date = new Date(Number(ticks / 10_000n));
-  const iso = `${date.toISOString().slice(0, 19)}.${(ticks % 10_000_000n).toString().padStart(7, '0')}Z`;
-  return { date, iso };
-}
-
 function isoOf(entity: StoredEntity): string {
   return /datetime'([^']+)'/.exec(entity.etag)?.[1]?.replace(/%3A/g, ':') ?? entity.timestamp.toISOString();
 }
@@ -79,6 +67,8 @@ function readKeys(text: string): { partitionKey: string; rowKey: string } | unde
 /** Azure Tables by name (case-insensitive), each with its entities. */
 export class TableStore {
   private readonly tables = new Map<string, Map<string, StoredEntity>>();
+  // Per store, like the rest of its state: two emulators in one process share nothing.
+  private lastTicks = 0n;
 
   constructor(tableNames: readonly string[]) {
     for (const name of tableNames) this.tables.set(name.toLowerCase(), new Map());
@@ -146,6 +136,16 @@ export class TableStore {
     throw notImplemented('table', `${method} on an entity`);
   }
 
+  /** A modification time with 100 ns resolution, strictly increasing so every ETag differs. */
+  private nextTimestamp(): { date: Date; iso: string } {
+    let ticks = BigInt(Date.now()) * 10_000n;
+    if (ticks <= this.lastTicks) ticks = this.lastTicks + 1n;
+    this.lastTicks = ticks;
+    const date = new Date(Number(ticks / 10_000n));
+    const iso = `${date.toISOString().slice(0, 19)}.${(ticks % 10_000_000n).toString().padStart(7, '0')}Z`;
+    return { date, iso };
+  }
+
   private insert(
     table: string,
     entities: Map<string, StoredEntity>,
@@ -179,7 +179,7 @@ export class TableStore {
     rowKey: string,
     properties: EntityProperties,
   ): StoredEntity {
-    const { date, iso } = nextTimestamp();
+    const { date, iso } = this.nextTimestamp();
     const entity: StoredEntity = {
       partitionKey,
       rowKey,

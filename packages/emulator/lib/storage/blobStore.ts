@@ -34,13 +34,6 @@ interface BlobEntry {
 // Azure Storage's limit on the number of uncommitted blocks of one blob.
 const MAX_UNCOMMITTED_BLOCKS = 100_000;
 
-let etagCounter = 0;
-
-function newEtag(): string {
-  etagCounter = (etagCounter + 1) % 0x10000;
-  return `"0x${Date.now().toString(16).toUpperCase()}${etagCounter.toString(16).toUpperCase().padStart(4, '0')}"`;
-}
-
 function md5(data: Buffer): string {
   return createHash('md5').update(data).digest('base64');
 }
@@ -71,6 +64,8 @@ export class BlobStore {
   private readonly containers = new Map<string, Map<string, BlobEntry>>();
   private readonly retired: { container: string; name: string; blob: StoredBlob }[] = [];
   private retiredBytes = 0;
+  // Per store, like the rest of its state: two emulators in one process share nothing.
+  private etagCounter = 0;
 
   constructor(containerNames: readonly string[]) {
     for (const name of containerNames) this.containers.set(name, new Map());
@@ -127,6 +122,11 @@ export class BlobStore {
     throw notImplemented('blob', `${method} on a blob${comp ? ` with comp=${comp}` : ''}`);
   }
 
+  private newEtag(): string {
+    this.etagCounter = (this.etagCounter + 1) % 0x10000;
+    return `"0x${Date.now().toString(16).toUpperCase()}${this.etagCounter.toString(16).toUpperCase().padStart(4, '0')}"`;
+  }
+
   private entry(blobs: Map<string, BlobEntry>, name: string): BlobEntry {
     let entry = blobs.get(name);
     if (!entry) {
@@ -140,7 +140,7 @@ export class BlobStore {
     const blob: StoredBlob = {
       data,
       contentType: headerOf(request.req, 'x-ms-blob-content-type') ?? 'application/octet-stream',
-      etag: newEtag(),
+      etag: this.newEtag(),
       lastModified: new Date(),
     };
     entry.committed = blob;

@@ -10,12 +10,12 @@
  */
 import type * as http from 'node:http';
 import type { Catalog } from '../catalog';
-import { BlobStore } from './blobStore';
+import type { IngestionResources } from '../commands/context';
+import { BlobStore } from '../storage/blobStore';
 import { type BlobLookup, withoutSas } from './blobIngestion';
 import { type IngestionMessage, readIngestionMessage } from './ingestionMessage';
-import { registerIngestionResources, type IngestionResources } from './dmCommands';
 import { IngestionProcessor } from './ingestionProcessor';
-import { QueueStore } from './queueStore';
+import { QueueStore } from '../storage/queueStore';
 import {
   checkSignature,
   EMULATOR_SAS,
@@ -29,8 +29,8 @@ import {
   type StorageService,
   xmlElements,
   xmlText,
-} from './storageProtocol';
-import { TableStore } from './tableStore';
+} from '../storage/storageProtocol';
+import { TableStore } from '../storage/tableStore';
 
 /** Requests the engine's server hands over to another endpoint (the DM's storage). */
 export interface StorageEndpoint {
@@ -105,7 +105,6 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
   /** Starts serving at `baseUrl` (the emulator's URL): resource URLs point there, and processing begins. */
   start(baseUrl: string): void {
     this.baseUrl = baseUrl;
-    registerIngestionResources(this.options.catalog, this);
     this.processor.start();
   }
 

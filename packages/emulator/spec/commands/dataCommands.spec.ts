@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Value } from '../lib';
-import { failure, rowsOf, useEmulator } from './support/emulatorFixture';
+import type { Value } from '../../lib';
+import { failure, rowsOf, useEmulator } from '../support/emulatorFixture';
 
 describe('emulator data commands', () => {
   const fixture = useEmulator();
