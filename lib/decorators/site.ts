@@ -10,9 +10,16 @@ export type DecorationSite =
   | { kind: 'method'; ctor: ClassType; className: string; method: string }
   | { kind: 'other'; description: string };
 
-/** Reads a decorator's arguments. Static members, constructors, symbols, properties and accessors are `other`. */
+/**
+ * Reads a decorator's arguments. Static members, constructors, symbols, properties and accessors are `other`.
+ *
+ * @throws TypeError when called as a standard (TC39) decorator, `(value, context)`: that is what TypeScript emits
+ *   without `experimentalDecorators`, and these decorators (parameter ones, and reading decorator metadata) cannot
+ *   work that way.
+ */
 export function decorationSite(args: unknown[]): DecorationSite {
   const [target, key, third] = args;
+  if (args.length === 2 && isStandardContext(key)) throw standardDecoratorError(key);
   const isStatic = typeof target === 'function';
   const ctor = (isStatic ? target : (target as { constructor?: unknown } | undefined)?.constructor) as
     ClassType | undefined;
@@ -50,4 +57,24 @@ export function misplaced(decorator: string, expected: string, site: DecorationS
         ? `the method ${site.className}.${site.method}`
         : `parameter ${site.index} of ${site.className}.${site.method}`;
   return new TypeError(`${decorator} decorates ${expected}; it cannot decorate ${where}.`);
+}
+
+/** The context object standard decorators receive; legacy ones get a property key (string or symbol) instead. */
+interface StandardDecoratorContext {
+  kind: string;
+  name?: string | symbol;
+}
+
+function isStandardContext(value: unknown): value is StandardDecoratorContext {
+  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
+}
+
+// One message for every decorator, naming the two options, so it reads the same whichever decorator comes first.
+function standardDecoratorError(context: StandardDecoratorContext): TypeError {
+  const name = context.name === undefined ? '' : ` '${String(context.name)}'`;
+  return new TypeError(
+    `kusto-functions decorators are legacy (parameter) decorators, but one was applied to the ${context.kind}${name} ` +
+      'as a standard (TC39) decorator: set "experimentalDecorators": true and "emitDecoratorMetadata": true in ' +
+      'tsconfig.json.',
+  );
 }
