@@ -3,12 +3,12 @@
  * (cluster, identity), created on first use.
  */
 import type { Client } from 'azure-kusto-data';
-// The package declares its types only under `exports`, which this project's node10 module resolution does not read.
-import type {
-  IngestClient,
-  ManagedStreamingIngestClient,
-  StreamingIngestClient,
-} from 'azure-kusto-ingest/types/src/index';
+// The package declares its types only under `exports`, and it is an ES module: `resolution-mode` makes TypeScript read
+// them (node10 resolution included) through the package's public entry, as the shipped .d.ts must (its internal
+// paths are closed to consumers by that same `exports`).
+import type { IngestClient, ManagedStreamingIngestClient, StreamingIngestClient } from 'azure-kusto-ingest' with {
+  'resolution-mode': 'import',
+};
 import type { TokenCredential } from '@azure/identity';
 import { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';
 import type { KustoConnection, KustoEndpoint } from './connection';

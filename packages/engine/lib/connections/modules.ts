@@ -9,8 +9,10 @@ import { KustoConfigurationError } from 'kusto-functions-bindings';
 
 /** The azure-kusto-data module. */
 export type KustoDataModule = typeof import('azure-kusto-data');
+// azure-kusto-ingest's types are only under `exports`, and it is an ES module: `resolution-mode` reads them through its
+// public entry (its internal paths, which that `exports` closes, must not appear in the shipped .d.ts).
 /** The azure-kusto-ingest module. */
-export type KustoIngestModule = typeof import('azure-kusto-ingest/types/src/index'); // types only under `exports`
+export type KustoIngestModule = typeof import('azure-kusto-ingest', { with: { 'resolution-mode': 'import' } });
 /** The @azure/identity module. */
 export type IdentityModule = typeof import('@azure/identity');
 
