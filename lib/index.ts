@@ -67,4 +67,5 @@ export type {
 export { registerFunctions } from './register';
 export type { FunctionTarget, FunctionsApp, Output, RegisteredFunction, RegisterOptions } from './register';
 export type { ClassType } from './metadata';
-export { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';
+// The errors' own entry: the vocabulary's barrel is for registration, which loads on the first call.
+export { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings/errors';
