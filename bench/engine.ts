@@ -36,7 +36,8 @@ export async function engineBench(
   const emulator = await startEmulator({ databases: [DB], warmUp: true });
   await emulator.runScript(
     DB,
-    '.create table Products (ProductID:long, Name:string, Cost:real)\n\n.create table Ingested (ProductID:long, Name:string, Cost:real)',
+    '.create table Products (ProductID:long, Name:string, Cost:real)\n\n.create table Ingested (ProductID:long, Name:string, Cost:real)' +
+      '\n\n.alter table Ingested policy streamingingestion enable',
   );
   const seed = Array.from({ length: 1000 }, (_, i) => `${i},product-${i},${i * 1.5}`).join('\n');
   await emulator.executeCommand(DB, `.ingest inline into table Products <| ${seed}`);

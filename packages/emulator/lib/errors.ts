@@ -53,3 +53,19 @@ export function notSupported(what: string): KustoEmulatorError {
     kustoType: 'Kusto.Data.Exceptions.KustoBadRequestException',
   });
 }
+
+/**
+ * Streaming ingestion into a table whose (or whose database's) streaming ingestion policy is not enabled: refused
+ * as Kusto refuses it, with its error code, so that clients fall back to queued ingestion as they do in Azure.
+ */
+export function streamingIngestionNotEnabled(database: string, table: string): KustoEmulatorError {
+  return new KustoEmulatorError(
+    `Streaming ingestion policy is not enabled for table '${table}' in database '${database}': ` +
+      `run '.alter table ${table} policy streamingingestion enable' (or enable it on the database), or use queued ingestion.`,
+    {
+      status: 400,
+      code: 'BadRequest_StreamingIngestionPolicyNotEnabled',
+      kustoType: 'Kusto.DataNode.Exceptions.StreamingIngestionPolicyNotEnabledException',
+    },
+  );
+}

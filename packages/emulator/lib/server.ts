@@ -4,7 +4,8 @@
  * - POST /v1/rest/mgmt                    management commands (v1 response)
  * - POST /v2/rest/query                   queries (v2 frames)
  * - POST /v1/rest/query                   queries (v1 tables with TableOfContents)
- * - POST /v1/rest/ingest/{db}/{table}     streaming ingestion (?streamFormat=…&mappingName=…)
+ * - POST /v1/rest/ingest/{db}/{table}     streaming ingestion (?streamFormat=…&mappingName=…), into tables whose
+ *                                         streaming ingestion policy (or their database's) is enabled
  * - GET  /v1/rest/auth/metadata           404, as a cluster without Entra ID: clients fall back to defaults
  * - GET  /v1/rest/ping                    liveness
  * - /dm/…                                 the data management service's storage (queued ingestion), when given
@@ -17,7 +18,7 @@ import { promisify } from 'node:util';
 import type { Catalog } from './catalog';
 import { nowTicks } from './clock';
 import { executeCommand } from './commands';
-import { KustoEmulatorError, notSupported, syntaxError } from './errors';
+import { KustoEmulatorError, notSupported, streamingIngestionNotEnabled, syntaxError } from './errors';
 import { ingestData, resolveMapping } from './ingest/ingestData';
 import { parseFormat } from './ingest/formats';
 import { executeQuery } from './kql';
@@ -25,6 +26,7 @@ import { errorResponse, managementResponse, queryResponseV1, queryResponseV2, ty
 import { applyLimitOptions, readRequestProperties } from './requestProperties';
 import type { Value } from './model';
 import { type IngestionResources, resultTable } from './commands/context';
+import { streamingIngestionEnabled } from './commands/policyCommands';
 import type { StorageEndpoint } from './dataManagement/dataManagement';
 
 const gunzip = promisify(zlib.gunzip);
@@ -363,6 +365,9 @@ export class EmulatorServer {
     const catalog = this.options.catalog;
     const database = catalog.require(databaseName);
     const table = catalog.requireTable(database, tableName);
+    if (!streamingIngestionEnabled(catalog, database, table)) {
+      throw streamingIngestionNotEnabled(database.name, table.name);
+    }
     const mappingName = param('mappingname');
     const mapping = mappingName ? resolveMapping(table, format, mappingName) : undefined;
     const extent = ingestData({

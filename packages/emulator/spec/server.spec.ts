@@ -146,6 +146,7 @@ describe('emulator server', () => {
       const emulator = await startEmulator({ databases: ['db'] });
       try {
         await emulator.executeCommand('db', '.create table T (a:long)');
+        await emulator.executeCommand('db', '.alter table T policy streamingingestion enable');
         const status = new Promise<number>((resolve, reject) => {
           const req = http.request(
             `${emulator.url}/v1/rest/ingest/db/T?streamFormat=csv`,

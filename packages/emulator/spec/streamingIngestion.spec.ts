@@ -27,6 +27,7 @@ describe('emulator streaming ingestion', () => {
   beforeEach(async () => {
     await mgmt('.drop tables (Events, Raw) ifexists');
     await mgmt('.create table Events (Id:long, Name:string, Price:real, At:datetime, Ok:bool, Bag:dynamic)');
+    await mgmt('.alter table Events policy streamingingestion enable');
   });
 
   describe('JSON without a mapping (columns matched by name)', () => {

@@ -4,7 +4,9 @@ import { KustoClientPool } from '../lib/connections';
 import { failureOf, input, makeEngine, output, tableRows, trigger, useEmulator } from './support/engineFixture';
 
 describe('engine: clients', () => {
-  const fixture = useEmulator('.create table Products (ProductID:long, Name:string)');
+  const fixture = useEmulator(
+    '.create table Products (ProductID:long, Name:string)\n\n.alter table Products policy streamingingestion enable',
+  );
 
   it('one query client and one ingest client per cluster and identity, reused by concurrent invocations', async () => {
     const pool = new KustoClientPool({ env: fixture.env });

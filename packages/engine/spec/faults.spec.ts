@@ -6,6 +6,8 @@ import { closedPort, startFaultProxy, type FaultProxy } from './support/faultPro
 const SETUP = `
 .create table Products (ProductID:long, Name:string, Cost:real)
 
+.alter table Products policy streamingingestion enable
+
 .ingest inline into table Products <| 1,seed,1
 `;
 

@@ -11,6 +11,8 @@ const SETUP = `
 .create table Items (ProductID:long, Name:string, Cost:real)
 
 .create-or-alter table Items ingestion json mapping 'item_to_product_json' '[{"column":"ProductID","Properties":{"Path":"$.ItemID"}},{"column":"Name","Properties":{"Path":"$.ItemName"}},{"column":"Cost","Properties":{"Path":"$.ItemCost"}}]'
+
+.alter database db policy streamingingestion enable
 `;
 
 describe('engine: Kusto outputs', () => {

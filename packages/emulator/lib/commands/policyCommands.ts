@@ -1,10 +1,12 @@
 /**
  * Policy commands on tables and databases: `.alter`, `.alter-merge`, `.delete`, `.show … policy <name>`.
  *
- * Policies that only tune the service (streaming ingestion, retention, batching, caching, …) are recorded
- * and shown back; they change nothing in the emulator. Policies that would change query or ingestion
- * results (update, row level security, …) are rejected rather than silently ignored.
+ * Policies that only tune the service (retention, batching, caching, …) are recorded and shown back; they change
+ * nothing in the emulator. The streaming ingestion policy is enforced as Kusto enforces it (see
+ * {@link streamingIngestionEnabled}). Policies that would change query or ingestion results (update, row level
+ * security, …) are rejected rather than silently ignored.
  */
+import type { Catalog } from '../catalog';
 import { notSupported, syntaxError } from '../errors';
 import type { ResultTable } from '../kql';
 import type { Database, Table } from '../model';
@@ -177,4 +179,22 @@ export function policyCommand(
   }
   context.catalog.markChanged(target.database);
   return policyResult(target, policy, policies.get(policy));
+}
+
+/** Whether a recorded streaming ingestion policy (JSON text) says `IsEnabled: true`. */
+function policyEnabled(text: string): boolean {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  const key = Object.keys(value).find((k) => k.toLowerCase() === 'isenabled');
+  return key !== undefined && value[key] === true;
+}
+
+/**
+ * Whether `table` takes streaming ingestion, as in Kusto: the table's streaming ingestion policy when it has one
+ * (it takes precedence, so a table can opt out of a database-wide policy), else its database's.
+ */
+export function streamingIngestionEnabled(catalog: Catalog, database: Database, table: Table): boolean {
+  const own = table.policies.get('streamingingestion');
+  if (own !== undefined) return policyEnabled(own);
+  const inherited = catalog.info(database).policies.get('streamingingestion');
+  return inherited !== undefined && policyEnabled(inherited);
 }

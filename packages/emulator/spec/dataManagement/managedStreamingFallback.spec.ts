@@ -40,6 +40,7 @@ describe('emulator with ManagedStreamingIngestClient', function () {
   beforeEach(async () => {
     await fixture.client.executeMgmt('db', '.drop tables (Events) ifexists');
     await fixture.client.executeMgmt('db', '.create table Events (Id:long, Name:string)');
+    await fixture.client.executeMgmt('db', '.alter table Events policy streamingingestion enable');
     fixture.requests.length = 0;
   });
 
