@@ -1,8 +1,10 @@
 /**
  * The host's HTTP listener: HTTP triggers under the route prefix, and the admin API Core Tools offers locally —
  * `POST /admin/functions/<name>` with `{"input": …}` invokes a non-HTTP function (202 Accepted), and
- * `GET /admin/host/status` reports the host's state. Closing stops accepting, lets requests under way finish,
- * then releases the port.
+ * `GET /admin/host/status` reports the host's state. The admin API serves only requests sent from this machine (see
+ * ./requestOrigin): a foreign `Origin` or a `Host` that is not this server's is 403, and an invocation must be sent as
+ * `application/json` (415 otherwise), as Core Tools' clients send it. Closing stops accepting, lets requests under way
+ * finish, then releases the port.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +22,7 @@ import {
   writeRpcHttpResponse,
 } from './httpMessages';
 import type { Invoker } from './invoker';
+import { foreignRequestReason, hasJsonContentType, type ListenAddress } from './requestOrigin';
 import { delay, SHUTDOWN_GRACE_MS } from './shutdown';
 import { adminInvocation } from './triggerPayloads';
 
@@ -60,6 +63,7 @@ export class HostServer {
   readonly #active = new Set<Promise<void>>();
   #routes: HostRoutes | undefined;
   #closing: Promise<void> | undefined;
+  #listening: ListenAddress | undefined;
 
   constructor(log: HostLogger) {
     this.#log = log;
@@ -102,7 +106,8 @@ export class HostServer {
       };
       const onListening = () => {
         this.#server.off('error', onError);
-        resolve((this.#server.address() as AddressInfo).port);
+        this.#listening = { host, port: (this.#server.address() as AddressInfo).port };
+        resolve(this.#listening.port);
       };
       this.#server.once('error', onError);
       this.#server.once('listening', onListening);
@@ -174,6 +179,8 @@ export class HostServer {
     pathname: string,
     extraHeaders: Record<string, string>,
   ): Promise<void> {
+    const refusal = this.#listening && foreignRequestReason(req.headers, this.#listening);
+    if (refusal !== undefined) return sendJson(res, 403, { error: refusal }, extraHeaders);
     const routes = this.#routes;
     if (/^\/admin\/host\/status\/?$/i.test(pathname)) {
       const state = this.#closing ? 'Stopping' : routes ? 'Running' : 'Initialized';
@@ -184,6 +191,16 @@ export class HostServer {
     if (!match) return sendJson(res, 404, { error: `No admin endpoint ${pathname}.` }, extraHeaders);
     if (method !== 'POST') {
       return sendJson(res, 405, { error: 'Use POST with {"input": …}.' }, { allow: 'POST', ...extraHeaders });
+    }
+    if (!hasJsonContentType(req.headers)) {
+      return sendJson(
+        res,
+        415,
+        {
+          error: 'Send the body as JSON with the header Content-Type: application/json: {"input": "<trigger input>"}.',
+        },
+        extraHeaders,
+      );
     }
     if (!routes || this.#closing) {
       return sendJson(res, 503, { error: 'The host is not running.' }, { 'retry-after': '1', ...extraHeaders });

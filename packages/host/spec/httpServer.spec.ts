@@ -158,7 +158,11 @@ describe('the local host over HTTP', () => {
       const http = await admin('routingItem', { input: '' });
       expect(http.status).to.equal(400);
       expect(((await http.json()) as { error: string }).error).to.contain('/api/items/{id:int}');
-      const notJson = await fetch(`${fixture.host.url}/admin/functions/routingQueue`, { method: 'POST', body: '{' });
+      const notJson = await fetch(`${fixture.host.url}/admin/functions/routingQueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      });
       expect(notJson.status).to.equal(400);
       expect((await admin('routingQueue', undefined, 'GET')).status).to.equal(405);
     });
