@@ -37,6 +37,26 @@ let storage: MetadataStorage | undefined;
 // class-transformer's TransformationType.PLAIN_TO_CLASS.
 const PLAIN_TO_CLASS = 0;
 
+function metadataStorage(): MetadataStorage {
+  if (!storage) {
+    // The storage is where the app's decorators record; same package copy as classTransformer() above.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, see above
+    storage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage })
+      .defaultMetadataStorage;
+  }
+  return storage;
+}
+
+/**
+ * The type a property's `@Type(() => X)` names (for an array, its elements'), when it names one type; undefined
+ * without `@Type`, or with a discriminator (several possible types).
+ */
+export function declaredPropertyType(type: object, key: string): unknown {
+  const typeMetadata = metadataStorage().findTypeMetadata(type, key) as
+    { typeFunction: () => unknown; options?: { discriminator?: unknown } } | undefined;
+  return typeMetadata && !typeMetadata.options?.discriminator ? typeMetadata.typeFunction() : undefined;
+}
+
 /** How a property is mapped: copied as is, made a Date (`@Type(() => Date)`), or left to class-transformer. */
 export type PropertyMapping = 'copy' | 'date' | 'general';
 
@@ -46,18 +66,10 @@ export type PropertyMapping = 'copy' | 'date' | 'general';
  * or makes a Date of it for `@Type(() => Date)`.
  */
 export function propertyMapping(type: object, key: string): PropertyMapping {
-  if (!storage) {
-    // The storage is where the app's decorators record; same package copy as classTransformer() above.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, see above
-    storage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage })
-      .defaultMetadataStorage;
-  }
+  const storage = metadataStorage();
   if (storage.getStrategy(type) !== 'none') return 'general';
   if (storage.getExposedMetadatas(type).length > 0 || storage.getExcludedMetadatas(type).length > 0) return 'general';
   if (storage.findTransformMetadatas(type, key, PLAIN_TO_CLASS).length > 0) return 'general';
-  const typeMetadata = storage.findTypeMetadata(type, key) as
-    { typeFunction: () => unknown; options?: object } | undefined;
-  if (!typeMetadata) return 'copy';
-  const options = typeMetadata.options as { discriminator?: unknown } | undefined;
-  return !options?.discriminator && typeMetadata.typeFunction() === Date ? 'date' : 'general';
+  if (!storage.findTypeMetadata(type, key)) return 'copy';
+  return declaredPropertyType(type, key) === Date ? 'date' : 'general';
 }

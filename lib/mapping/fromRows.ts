@@ -14,7 +14,12 @@ export function toInstance<T>(type: ClassType<T>, row: unknown, source: string):
       `Cannot map ${source} to ${type.name}: expected an object but got ${describeValueType(row)}.`,
     );
   }
-  const instance = classTransformer().plainToInstance(type, row) as T;
+  let instance: T;
+  try {
+    instance = classTransformer().plainToInstance(type, row) as T;
+  } catch (error) {
+    throw mappingFailure(type, [row], error, (key) => `Cannot map ${source} to ${type.name}: property '${key}'`);
+  }
   const problem = convertTypedProperties(type, instance as Record<string, unknown>);
   if (problem) throw new KustoBindingError(`Cannot map ${source} to ${type.name}: ${problem}.`);
   return instance;
@@ -38,12 +43,51 @@ export function toInstances<T>(type: ClassType<T>, rows: unknown, source: string
       );
     }
   }
-  const instances = mapAll(type, rows as Record<string, unknown>[]);
+  let instances: T[];
+  try {
+    instances = mapAll(type, rows as Record<string, unknown>[]);
+  } catch (error) {
+    throw mappingFailure(
+      type,
+      rows,
+      error,
+      (key, i) => `Cannot map row ${i} of ${source} to ${type.name}: property '${key}'`,
+    );
+  }
   for (let i = 0; i < instances.length; i++) {
     const problem = convertTypedProperties(type, instances[i] as Record<string, unknown>);
     if (problem) throw new KustoBindingError(`Cannot map row ${i} of ${source} to ${type.name}: ${problem}.`);
   }
   return instances;
+}
+
+/**
+ * The error for a mapping that threw (an app's `@Transform` given a value of another type, say): the property whose
+ * value makes it throw, found by mapping each alone, as a KustoBindingError (for a request body, a 400). When no one
+ * property does (a constructor that always throws), the app's code is at fault: its error is returned as it is.
+ */
+function mappingFailure(
+  type: ClassType,
+  rows: readonly unknown[],
+  error: unknown,
+  naming: (key: string, row: number) => string,
+): unknown {
+  const mapper = classTransformer();
+  // Bounded by the rows and their keys; it runs only once mapping has failed.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    for (const key of Object.keys(row)) {
+      try {
+        mapper.plainToInstance(type, { [key]: row[key] });
+      } catch {
+        const name = error instanceof Error ? error.name : typeof error;
+        return new KustoBindingError(`${naming(key, i)} could not be converted (mapping it threw ${name}).`, {
+          cause: error,
+        });
+      }
+    }
+  }
+  return error;
 }
 
 /** Maps a value that is one object or an array of objects (a JSON body, a message) to `type`. */

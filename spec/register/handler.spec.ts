@@ -1,7 +1,7 @@
 import * as azureFunctions from '@azure/functions';
 import { HttpResponse, type HttpRequest, type InvocationContext } from '@azure/functions';
 import { expect } from 'chai';
-import { Exclude, Expose, Type } from 'class-transformer';
+import { Exclude, Expose, Transform, Type } from 'class-transformer';
 import {
   Body,
   Context,
@@ -160,6 +160,60 @@ describe('the registered handler', () => {
         error: "Cannot map the request body to Item: property 'Count' expects a number but the value is a string.",
       });
       expect(calls).to.equal(0);
+    });
+
+    it('answers 400 naming the property for a wrong-typed value inside nested objects and arrays', async () => {
+      class Line {
+        @Expose()
+        qty!: number;
+      }
+      class Address {
+        @Expose()
+        zip!: string;
+      }
+      class Order {
+        @Type(() => Line)
+        lines!: Line[];
+        @Type(() => Address)
+        address!: Address;
+        @Transform(({ value }) => (value as string).trim())
+        note!: string;
+      }
+      let calls = 0;
+      class Orders {
+        @HttpTrigger({ route: 'orders', methods: ['POST'], name: 'hOrder' })
+        order(@Body(Order) _order: Order) {
+          calls++;
+        }
+      }
+      const fns = register(Orders);
+      const answers: Record<string, unknown>[] = [];
+      for (const body of [
+        { lines: [{ qty: 1 }, { qty: 'two' }] },
+        { lines: 'many' },
+        { lines: [3] },
+        { address: 5 },
+        { address: { zip: { code: 1 } } },
+        // The app's @Transform throws on a number: the value is the caller's mistake all the same.
+        { note: 7 },
+      ]) {
+        const res = await fns.invokeHttp('hOrder', { body });
+        expect(res.status, JSON.stringify(body)).to.equal(400);
+        answers.push(res.json() as Record<string, unknown>);
+      }
+      expect(answers.map((a) => a.error)).to.deep.equal([
+        "Cannot map the request body to Order: property 'lines[1].qty' expects a number but the value is a string.",
+        "Cannot map the request body to Order: property 'lines' expects an array but the value is a string.",
+        "Cannot map the request body to Order: property 'lines[0]' expects an object (Line) but the value is a number.",
+        "Cannot map the request body to Order: property 'address' expects an object (Address) but the value is a number.",
+        "Cannot map the request body to Order: property 'address.zip' expects a string but the value is an object.",
+        "Cannot map the request body to Order: property 'note' could not be converted (mapping it threw TypeError).",
+      ]);
+      const fine = await fns.invokeHttp('hOrder', {
+        body: { lines: [{ qty: '2' }], address: { zip: 12345 }, note: ' x ' },
+      });
+      expect(fine.status).to.equal(204);
+      expect(calls).to.equal(1);
     });
 
     it('converts route, query and header values to the declared primitive types', async () => {
