@@ -124,6 +124,66 @@ function parseBraces(text: string, offset: number): TemplatePart[] {
   return parts;
 }
 
+/**
+ * Splits a binding property into literals and `%…%` app-setting references only, braces kept as literal text: for
+ * `connection`, where the host resolves app settings but no `{…}` expressions, and for `kqlCommand`, whose braces
+ * are KQL's (see {@link queryTextExpressions}).
+ */
+export function parseAppSettings(text: string): TemplatePart[] {
+  return splitAppSettings(text).map((piece) => (typeof piece === 'string' ? { literal: piece } : piece));
+}
+
+/**
+ * The `{…}` binding expressions in query text, as written (`{productId}`): the Kusto extension resolves them inside
+ * `kqlCommand` by splicing the value into the KQL, so they must travel as query parameters instead. KQL's own braces
+ * (`dynamic({"a": 1})`) are not expressions.
+ */
+export function queryTextExpressions(kql: string): string[] {
+  return [...kql.matchAll(/\{([^{}]*)\}/g)].filter((m) => isExpressionText(m[1].trim())).map((m) => m[0]);
+}
+
+/** A `kqlCommand` with its `%Name%` app settings resolved, by {@link resolveQueryText}. */
+export interface QueryText {
+  /** The query to run; undefined when a setting it names is unknown. */
+  text: string | undefined;
+  /**
+   * The `{…}` binding expressions that would be spliced into the query, whether written in it or brought by a
+   * setting's value (the extension resolves `%Name%` first, then the expressions in the result), each phrased as the
+   * option rules phrase problems: starting with the label.
+   */
+  problems: string[];
+}
+
+/**
+ * Resolves the `%Name%` app settings of a `kqlCommand` with `lookup` (undefined: not known) and finds the binding
+ * expressions that would be spliced into it. Shared by registration and the engine, which label the option their way.
+ */
+export function resolveQueryText(
+  label: string,
+  kql: string,
+  lookup: (setting: string) => string | undefined,
+): QueryText {
+  let text: string | undefined = '';
+  const problems: string[] = [];
+  for (const part of parseAppSettings(kql)) {
+    const setting = 'appSetting' in part ? part.appSetting : undefined;
+    const value = setting === undefined ? ('literal' in part ? part.literal : '') : lookup(setting);
+    if (value === undefined) {
+      text = undefined;
+      continue;
+    }
+    for (const expression of queryTextExpressions(value)) {
+      problems.push(
+        `${label} contains the binding expression '${expression}'` +
+          (setting === undefined ? '' : ` (in the value of the app setting '${setting}')`) +
+          ", which would be spliced into the query text: declare a query parameter and pass the value in 'kqlParameters' instead",
+      );
+    }
+    if (text !== undefined) text += value;
+  }
+  return { text, problems };
+}
+
 /** The expressions of a binding property, in order. */
 export function expressionsOf(text: string): BindingExpression[] {
   const out: BindingExpression[] = [];

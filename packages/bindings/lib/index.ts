@@ -8,4 +8,10 @@ export * from './routes';
 export * from './engineContract';
 export { KustoBindingError, KustoConfigurationError } from './errors';
 export { DELIMITERS, isDelimitedFormat, toDelimitedText } from './delimited';
-export { readSetting, type AppSetting } from './appSettings';
+export {
+  isKustoEmulatorSetting,
+  KUSTO_EMULATOR_SETTING,
+  readAppSetting,
+  readSetting,
+  type AppSetting,
+} from './appSettings';

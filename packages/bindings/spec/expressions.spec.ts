@@ -4,7 +4,10 @@ import {
   classifyExpression,
   expressionsOf,
   isExpressionText,
+  parseAppSettings,
   parseTemplate,
+  queryTextExpressions,
+  resolveQueryText,
 } from '../lib/expressions';
 
 describe('binding/expressions', () => {
@@ -154,6 +157,50 @@ describe('binding/expressions', () => {
           expect(failure(text), text).to.match(/is not a binding expression/);
         }
       });
+    });
+  });
+
+  describe('parseAppSettings', () => {
+    it('splits %Name% references only, keeping braces as literal text', () => {
+      expect(parseAppSettings('%Table% | extend d = dynamic({"a": 1}) | where x == {id}')).to.deep.equal([
+        { appSetting: 'Table' },
+        { literal: ' | extend d = dynamic({"a": 1}) | where x == {id}' },
+      ]);
+    });
+  });
+
+  describe('queryTextExpressions', () => {
+    it('finds the {…} expressions the extension would splice into KQL, not KQL braces', () => {
+      expect(
+        queryTextExpressions('T | where a == {id} and b == "{Query.name}" | extend d = dynamic({"a": {}})'),
+      ).to.deep.equal(['{id}', '{Query.name}']);
+    });
+  });
+
+  describe('resolveQueryText', () => {
+    const settings: Record<string, string> = { Table: 'Orders', Spliced: 'Orders | where Id == {id}' };
+    const lookup = (name: string) => settings[name];
+
+    it('resolves %Name% with the lookup', () => {
+      expect(resolveQueryText('kqlCommand', '%Table% | take 1', lookup)).to.deep.equal({
+        text: 'Orders | take 1',
+        problems: [],
+      });
+    });
+
+    it('has no text when a setting is unknown, and still checks the rest', () => {
+      expect(resolveQueryText('kqlCommand', '%Unknown% | where a == {a}', lookup)).to.deep.equal({
+        text: undefined,
+        problems: [
+          "kqlCommand contains the binding expression '{a}', which would be spliced into the query text: declare a query parameter and pass the value in 'kqlParameters' instead",
+        ],
+      });
+    });
+
+    it('names the setting whose value brings an expression', () => {
+      expect(resolveQueryText("option 'kqlCommand'", '%Spliced%', lookup).problems).to.deep.equal([
+        "option 'kqlCommand' contains the binding expression '{id}' (in the value of the app setting 'Spliced'), which would be spliced into the query text: declare a query parameter and pass the value in 'kqlParameters' instead",
+      ]);
     });
   });
 });
