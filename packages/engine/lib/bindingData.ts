@@ -5,9 +5,10 @@
  * `{DateTime}`, `{sys.utcnow}`, `{sys.methodname}`, and `%AppSetting%` from the app settings.
  */
 import { randomUUID } from 'node:crypto';
-import { parseTemplate, type BindingExpression, type TemplatePart } from 'kusto-functions-bindings';
+import { parseAppSettings, parseTemplate, readAppSetting, resolveQueryText } from 'kusto-functions-bindings';
+import type { BindingExpression, TemplatePart, TriggerData } from 'kusto-functions-bindings';
 import { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';
-import type { TriggerData } from 'kusto-functions-bindings';
+import { DEFAULT_CONNECTION_SETTING } from './connections';
 
 /** What a binding property is resolved for: names the binding and option in errors. */
 export interface ResolutionSite {
@@ -40,8 +41,27 @@ export class BindingData {
     return out;
   }
 
+  /**
+   * The app setting a binding's `connection` names, its `%Name%` references resolved (the host resolves app settings
+   * in it, but no `{…}` expressions); {@link DEFAULT_CONNECTION_SETTING} when it names none.
+   */
+  connectionSetting(connection: string | undefined, binding: string): string {
+    if (connection === undefined || connection === null || connection === '') return DEFAULT_CONNECTION_SETTING;
+    return this.resolve(parseAppSettings(connection), { binding, option: 'connection' });
+  }
+
+  /**
+   * The query of `kqlCommand`: `%Name%` references resolved, and a `{…}` binding expression refused, whether written
+   * in it or brought by a setting's value, because the Kusto extension would splice its value into the KQL.
+   */
+  queryText(kql: string, site: ResolutionSite): string {
+    const query = resolveQueryText(site.option, kql, (setting) => this.#appSetting(setting, site));
+    if (query.problems.length > 0) throw new KustoConfigurationError(`${site.binding}: ${query.problems[0]}.`);
+    return query.text!;
+  }
+
   #appSetting(name: string, site: ResolutionSite): string {
-    const value = this.#env[name];
+    const value = readAppSetting(name, this.#env)?.value;
     if (value === undefined) {
       throw new KustoConfigurationError(
         `${site.binding}: '%${name}%' in ${site.option} names the app setting '${name}', which is not set. ` +

@@ -19,13 +19,7 @@ import {
   type TemplatePart,
 } from 'kusto-functions-bindings';
 import { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';
-import {
-  DEFAULT_CONNECTION_SETTING,
-  KustoClientPool,
-  newClientRequestId,
-  resolveConnection,
-  type KustoConnection,
-} from './connections';
+import { KustoClientPool, newClientRequestId, resolveConnection, type KustoConnection } from './connections';
 import { BindingData, compileTemplate, type ResolutionSite } from './bindingData';
 import { readSetting } from 'kusto-functions-bindings';
 import { newClientRequestProperties } from './connections';
@@ -34,9 +28,18 @@ import type { IngestOutcome, KustoEngine, TriggerData } from 'kusto-functions-bi
 import type { KustoEngineOptions } from './engineOptions';
 import { Ingestor, STREAMING_LIMIT_BYTES, type QueuedSettings } from './ingest';
 import { needsColumns, PayloadError, toPayloadText } from './payload';
-import { optionValue, parameterLiteral, RequestOptionError } from './requestProperties';
+import { CLIENT_SERVER_DELTA_MS, optionValue, parameterLiteral, RequestOptionError } from './requestProperties';
 import { readLongsLosslessly, readsLongsLosslessly, toRows, type LongsAs } from './results';
-import { RetriesExhausted, retryPolicy, withRetries, type RetryPolicy } from './retry';
+import {
+  CallTimedOut,
+  callFailure,
+  formatDuration,
+  retryPolicy,
+  timeoutPolicy,
+  withRetries,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from './retry';
 import { isEntityName, TableSchemaCache } from './tableSchema';
 
 type Log = NonNullable<KustoEngineOptions['log']>;
@@ -50,6 +53,12 @@ interface CompiledPair {
 }
 
 const CACHE_LIMIT = 1000;
+
+/**
+ * How much later than the engine's own deadline azure-kusto-data is told to abort a request: the engine's deadline
+ * decides (its error names the timeout), and the client then closes the silent request's socket.
+ */
+const CLIENT_ABORT_GRACE_MS = 1000;
 
 function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   let value = cache.get(key);
@@ -68,6 +77,7 @@ export class BindingEngine implements KustoEngine {
   readonly #pool: KustoClientPool;
   readonly #ownsPool: boolean;
   readonly #retry: RetryPolicy;
+  readonly #timeouts: TimeoutPolicy;
   readonly #longs: LongsAs;
   readonly #schemas = new TableSchemaCache();
   readonly #ingestor: Ingestor;
@@ -82,12 +92,13 @@ export class BindingEngine implements KustoEngine {
     this.#ownsPool = options.pool === undefined;
     this.#pool = options.pool ?? new KustoClientPool({ env: this.#env });
     this.#retry = retryPolicy(options.retry);
+    this.#timeouts = timeoutPolicy(options.timeouts);
     this.#longs = options.longs ?? 'number';
     if (this.#longs !== 'number' && this.#longs !== 'string') {
       throw new RangeError(`longs must be 'number' or 'string', not ${String(options.longs)}.`);
     }
     const limit = options.streamingLimitBytes ?? STREAMING_LIMIT_BYTES;
-    this.#ingestor = new Ingestor(this.#pool, this.#retry, this.#log, limit);
+    this.#ingestor = new Ingestor(this.#pool, this.#retry, this.#timeouts, this.#log, limit);
   }
 
   async runInput(binding: KustoInputBinding, trigger: TriggerData): Promise<Record<string, unknown>[]> {
@@ -96,9 +107,10 @@ export class BindingEngine implements KustoEngine {
     const data = new BindingData(trigger, this.#env);
     const database = this.#required(binding.database, 'database', where, data);
     const connection = this.#connection(binding, where, data);
-    const kql = binding.kqlCommand;
-    const kqlProblem = optionTypeProblem('kqlCommand', kql) ?? requiredOptionProblem('kqlCommand', kql);
+    const kqlProblem =
+      optionTypeProblem('kqlCommand', binding.kqlCommand) ?? requiredOptionProblem('kqlCommand', binding.kqlCommand);
     if (kqlProblem !== undefined) throw new KustoConfigurationError(`${where}: ${kqlProblem}.`);
+    const kql = data.queryText(binding.kqlCommand, { binding: where, option: 'kqlCommand' });
     const properties = newClientRequestProperties('input', connection);
     const parameters = this.#compileParameters(binding.kqlParameters, kql, where);
     for (const p of parameters) {
@@ -110,21 +122,28 @@ export class BindingEngine implements KustoEngine {
     const client = await this.#pool.queryClient(connection);
     if (this.#longs === 'string') readLongsLosslessly(client);
     const command = kql.trimStart().startsWith('.');
+    const timeout = this.#inputTimeout(properties, command);
     const started = performance.now();
     let response: Awaited<ReturnType<Client['execute']>>;
     try {
-      const run = (): ReturnType<Client['execute']> => client.execute(database, kql, properties);
+      const run = async (_attempt: number, remainingMs: number): ReturnType<Client['execute']> => {
+        properties.setClientTimeout(remainingMs + CLIENT_ABORT_GRACE_MS);
+        await this.#pool.cloudInfo(connection.engineUrl);
+        return client.execute(database, kql, properties);
+      };
       // Queries are reads: a transient failure is retried. A management command may change data: it is not.
-      response = command
-        ? await run()
-        : await withRetries(this.#retry, run, (failure, attempt, delay) =>
-            this.#log(
-              'warning',
-              `${where}: query attempt ${attempt} failed${failureLabel(failure)}; retrying in ${Math.round(delay)} ms.`,
-            ),
-          );
+      response = await withRetries(
+        command ? { ...this.#retry, attempts: 1 } : this.#retry,
+        run,
+        (failure, attempt, delay) =>
+          this.#log(
+            'warning',
+            `${where}: query attempt ${attempt} failed${failureLabel(failure)}; retrying in ${Math.round(delay)} ms.`,
+          ),
+        timeout.ms,
+      );
     } catch (error) {
-      throw this.#queryFailed(where, database, connection, parameters, error);
+      throw this.#queryFailed(where, database, connection, parameters, error, timeout.name);
     }
     const table = response.primaryResults[0];
     const rows =
@@ -174,12 +193,16 @@ export class BindingEngine implements KustoEngine {
     if (needsColumns(format as KustoDataFormat | undefined, value)) {
       try {
         const client = await this.#pool.queryClient(connection);
-        columns = await this.#schemas.columns(
-          client,
-          connection.identityKey,
-          database,
-          table,
-          newClientRequestProperties('output', connection),
+        const properties = newClientRequestProperties('output', connection);
+        properties.setClientTimeout(this.#timeouts.ingestMs + CLIENT_ABORT_GRACE_MS);
+        columns = await withRetries(
+          { ...this.#retry, attempts: 1 },
+          async () => {
+            await this.#pool.cloudInfo(connection.engineUrl);
+            return this.#schemas.columns(client, connection.identityKey, database, table, properties);
+          },
+          undefined,
+          this.#timeouts.ingestMs,
         );
       } catch (error) {
         const failure = classifyFailure(error);
@@ -262,7 +285,7 @@ export class BindingEngine implements KustoEngine {
   }
 
   #connection(binding: KustoInputBinding | KustoOutputBinding, where: string, data: BindingData): KustoConnection {
-    const setting = binding.connection || DEFAULT_CONNECTION_SETTING;
+    const setting = data.connectionSetting(binding.connection, where);
     let identity: string | undefined;
     try {
       identity = this.#optional(binding.managedServiceIdentity, 'managedServiceIdentity', where, data);
@@ -362,16 +385,34 @@ export class BindingEngine implements KustoEngine {
     return settings;
   }
 
+  // The client-side timeout of a query or command: its servertimeout plus the client's margin, else the engine's.
+  #inputTimeout(properties: ClientRequestProperties, command: boolean): { ms: number; name: string } {
+    const server = properties.getTimeout();
+    if (server !== undefined) {
+      return {
+        ms: server + CLIENT_SERVER_DELTA_MS,
+        name: `its @servertimeout plus ${formatDuration(CLIENT_SERVER_DELTA_MS)}`,
+      };
+    }
+    return command
+      ? { ms: this.#timeouts.commandMs, name: 'the command timeout' }
+      : { ms: this.#timeouts.queryMs, name: 'the query timeout' };
+  }
+
   #queryFailed(
     where: string,
     database: string,
     connection: KustoConnection,
     parameters: readonly CompiledPair[],
     error: unknown,
+    timeoutName: string,
   ): KustoBindingError {
-    const original = error instanceof RetriesExhausted ? error.lastError : error;
-    const failure = error instanceof RetriesExhausted ? error.failure : classifyFailure(error);
-    const tries = error instanceof RetriesExhausted ? ` after ${error.attempts} attempts` : '';
+    const { original, failure, tries } = callFailure(error);
+    if (error instanceof CallTimedOut) {
+      return new KustoBindingError(
+        `${where}: the query on database '${database}' timed out: no answer from ${connection.engineUrl} within ${formatDuration(error.timeoutMs)} (${timeoutName}).`,
+      );
+    }
     let hint = '';
     if (failure.status === 400 && parameters.length > 0 && /parameter/i.test(failure.message)) {
       // Name what each parameter was declared as and bound to (not its value: parameter values are not logged).

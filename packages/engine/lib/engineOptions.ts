@@ -1,5 +1,6 @@
 /** The engine's options, apart from the entry point so engine modules can import them without a loop. */
 import type { KustoClientPool } from './connections';
+import type { TimeoutOptions } from './retry';
 
 /** Options of `createKustoEngine`. */
 export interface KustoEngineOptions {
@@ -19,6 +20,13 @@ export interface KustoEngineOptions {
     /** Longest delay between two attempts, in ms (also caps a service's Retry-After). Default 10000. */
     maxDelayMs?: number;
   };
+  /**
+   * How long a Kusto call may take, retries included, before it fails the invocation: a cluster that accepts the
+   * connection and never answers fails it rather than hangs it. Defaults: a query 4 min 30 s (or its
+   * `@servertimeout` plus 30 s), a management command 10 min 30 s, each ingestion step 10 min 30 s; these are
+   * azure-kusto-data's own client timeouts, which here bound the whole call instead of each attempt.
+   */
+  timeouts?: TimeoutOptions;
   /**
    * How long columns reach handlers: `number` (the default, as in Azure: values beyond 2^53 lose precision) or
    * `string` (exact decimal text, read from the response text).

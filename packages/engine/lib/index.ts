@@ -15,8 +15,8 @@ export type { KustoEngineOptions } from './engineOptions';
 
 /** How long columns are delivered: numbers (as in Azure) or exact decimal text. */
 export type LongsAs = NonNullable<KustoEngineOptions['longs']>;
-export type { RetryOptions } from './retry';
-export { DEFAULT_RETRY, type RetryPolicy } from './retry';
+export type { RetryOptions, TimeoutOptions } from './retry';
+export { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type RetryPolicy, type TimeoutPolicy } from './retry';
 /** Azure's streaming ingestion limit (uncompressed): larger payloads go queued. */
 export const STREAMING_LIMIT_BYTES: number = streamingLimitBytes;
 export type { IngestOutcome, KustoEngine, TriggerData } from 'kusto-functions-bindings';

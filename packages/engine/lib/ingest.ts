@@ -9,6 +9,8 @@
  * - `queued`: queued ingestion with report level FailuresAndSuccesses and report method Table, flushImmediately when
  *   asked, and — when a poll interval is given — the status polled until it is final or the (enforced) timeout ends.
  *
+ * Each step (streaming, queued, one status read) ends by the engine's ingestion timeout, its retries included.
+ *
  * Retries never double rows: every attempt reuses one source id (the GUID of the client request id), and queued
  * ingestion is tagged `ingest-by:<source id>` with ingestIfNotExists on that tag, so a message posted twice is
  * ingested once. (Kusto's streaming ingestion has no such key: a response lost after the service committed the rows
@@ -26,7 +28,16 @@ import { kustoIngest } from './clientModules';
 import { classifyFailure, failureLabel, isStreamingNotEnabled, type KustoFailure } from './failures';
 import type { IngestOutcome } from 'kusto-functions-bindings';
 import type { KustoEngineOptions } from './engineOptions';
-import { RetriesExhausted, withRetries, type RetryPolicy } from './retry';
+import {
+  CallTimedOut,
+  callFailure,
+  formatDuration,
+  RetriesExhausted,
+  withinTime,
+  withRetries,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from './retry';
 
 /** Azure's streaming ingestion limit (uncompressed): larger payloads go queued. */
 export const STREAMING_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -78,6 +89,7 @@ export class Ingestor {
   constructor(
     private readonly pool: KustoClientPool,
     private readonly retry: RetryPolicy,
+    private readonly timeouts: TimeoutPolicy,
     private readonly log: Log,
     private readonly streamingLimitBytes: number,
   ) {}
@@ -99,17 +111,26 @@ export class Ingestor {
     try {
       await withRetries(
         this.retry,
-        () =>
-          client.ingestFromStream(
+        async () => {
+          await this.pool.cloudInfo(request.connection.engineUrl);
+          return client.ingestFromStream(
             new StreamDescriptor(Readable.from([bytes]), request.sourceId, undefined, bytes.length),
             props,
             request.clientRequestId,
-          ),
+          );
+        },
         (failure, attempt, delay) => this.#retrying(request, 'streaming ingestion', failure, attempt, delay),
+        this.timeouts.ingestMs,
       );
       return { method: 'streaming', status: 'succeeded' };
     } catch (error) {
-      if (error instanceof RetriesExhausted) {
+      if (error instanceof CallTimedOut) {
+        // A silent engine endpoint: the data management endpoint (another host in Azure) may still answer.
+        this.log(
+          'warning',
+          `${request.site}: streaming ingestion timed out (${error.message}, the ingestion timeout): ingesting queued.`,
+        );
+      } else if (error instanceof RetriesExhausted) {
         this.log(
           'warning',
           `${request.site}: streaming ingestion failed ${error.attempts} times${failureLabel(error.failure)}: ingesting queued.`,
@@ -168,6 +189,7 @@ export class Ingestor {
       result = await withRetries(
         this.retry,
         async () => {
+          await this.pool.cloudInfo(request.connection.ingestUrl);
           const uri = await client.uploadToBlobWithRetry(
             new ingest.StreamDescriptor(Readable.from([bytes]), request.sourceId, undefined, bytes.length),
             blobName,
@@ -175,6 +197,7 @@ export class Ingestor {
           return client.ingestFromBlob(new ingest.BlobDescriptor(uri, bytes.length, request.sourceId), props);
         },
         (failure, attempt, delay) => this.#retrying(request, 'queued ingestion', failure, attempt, delay),
+        this.timeouts.ingestMs,
       );
     } catch (error) {
       throw this.#failed(request, 'queued ingestion', error);
@@ -195,7 +218,12 @@ export class Ingestor {
     // Bounded by the deadline: every pass waits, and the wait never runs past it.
     for (;;) {
       try {
-        const status = await result.getIngestionStatusCollection();
+        const readMs = Math.min(this.timeouts.ingestMs, Math.max(1, deadline - Date.now()));
+        const status = await withinTime(
+          result.getIngestionStatusCollection(),
+          readMs,
+          () => new CallTimedOut(readMs, 1),
+        );
         last = String(status.Status);
         if (last === 'Succeeded' || last === 'Skipped') return { method: 'queued', status: 'succeeded' };
         if (last === 'Failed' || last === 'PartiallySucceeded') {
@@ -229,9 +257,12 @@ export class Ingestor {
   }
 
   #failed(request: IngestRequest, what: string, error: unknown): KustoBindingError {
-    const original = error instanceof RetriesExhausted ? error.lastError : error;
-    const failure = error instanceof RetriesExhausted ? error.failure : classifyFailure(error);
-    const tries = error instanceof RetriesExhausted ? ` after ${error.attempts} attempts` : '';
+    if (error instanceof CallTimedOut) {
+      return new KustoBindingError(
+        `${request.site}: ${what} timed out: no answer from ${request.connection.ingestUrl} within ${formatDuration(error.timeoutMs)} (the ingestion timeout).`,
+      );
+    }
+    const { original, failure, tries } = callFailure(error);
     const message = request.connection.scrub(failure.message);
     return new KustoBindingError(`${request.site}: ${what} failed${tries}${failureLabel(failure)}: ${message}`, {
       cause: request.connection.scrubError(original),

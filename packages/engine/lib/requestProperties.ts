@@ -79,13 +79,17 @@ export function timespanMs(text: string): number | undefined {
   return undefined;
 }
 
+/** How much longer than a request's `servertimeout` the client waits for the answer: 30 s, as azure-kusto-data. */
+export const CLIENT_SERVER_DELTA_MS = 30_000;
+
 /** The longest servertimeout azure-kusto-data can send (it writes hh:mm:ss and drops whole days). */
 const MAX_SERVER_TIMEOUT_MS = 86_400_000 - 1;
 
 /**
  * A request option's value as sent. `servertimeout` is a timespan, given in milliseconds to azure-kusto-data's
- * setTimeout (which also waits that long plus 30 s on the client side). Otherwise a quoted value stays text; bare
- * `true` / `false` (any case) become booleans and bare integers become numbers; the rest is text.
+ * setTimeout; the client then waits that long plus {@link CLIENT_SERVER_DELTA_MS} for the answer, retries included.
+ * Otherwise a quoted value stays text; bare `true` / `false` (any case) become booleans and bare integers become
+ * numbers; the rest is text.
  */
 export function optionValue(
   name: string,

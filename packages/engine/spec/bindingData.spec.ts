@@ -55,6 +55,39 @@ describe('engine: binding expressions', () => {
     });
   });
 
+  describe('in kqlCommand and connection, where the host resolves app settings only', () => {
+    const data = (env: NodeJS.ProcessEnv) => new BindingData({ functionName: 'listOrders' }, env);
+    const query = { binding: "Kusto input 'orders' of listOrders", option: 'kqlCommand' };
+
+    it('%AppSetting% in kqlCommand, KQL braces and a lone % kept as written', () => {
+      const env = { OrdersTable: 'Orders', Kusto__Filter: 'Total % 2 == 0' };
+      expect(
+        data(env).queryText('%OrdersTable% | where %Kusto:Filter% | extend d = dynamic({"a": 1})', query),
+      ).to.equal('Orders | where Total % 2 == 0 | extend d = dynamic({"a": 1})');
+    });
+
+    it('refuses a {…} expression in kqlCommand, written in it or brought by a setting, which the extension would splice', () => {
+      expect(() => data({}).queryText('Orders | where Customer == "{customer}"', query)).to.throw(
+        KustoConfigurationError,
+        "Kusto input 'orders' of listOrders: kqlCommand contains the binding expression '{customer}', which would be spliced into the query text: declare a query parameter and pass the value in 'kqlParameters' instead.",
+      );
+      expect(() => data({ OrdersQuery: 'Orders | where Id == {id}' }).queryText('%OrdersQuery%', query)).to.throw(
+        KustoConfigurationError,
+        "Kusto input 'orders' of listOrders: kqlCommand contains the binding expression '{id}' (in the value of the app setting 'OrdersQuery'), which would be spliced",
+      );
+    });
+
+    it('the setting connection names, %AppSetting% resolved, KustoConnectionString when it names none', () => {
+      expect(data({ Which: 'OrdersKusto' }).connectionSetting('%Which%', 'b')).to.equal('OrdersKusto');
+      expect(data({}).connectionSetting('Plain', 'b')).to.equal('Plain');
+      expect(data({}).connectionSetting(undefined, 'b')).to.equal('KustoConnectionString');
+      expect(() => data({}).connectionSetting('%Which%', "Kusto input 'orders' of listOrders")).to.throw(
+        KustoConfigurationError,
+        "Kusto input 'orders' of listOrders: '%Which%' in connection names the app setting 'Which', which is not set.",
+      );
+    });
+  });
+
   describe('fail naming the expression, the option and the binding', () => {
     it('an expression without a value', () => {
       expect(() => resolve('{Query.missing}', { query: {} })).to.throw(
@@ -85,6 +118,26 @@ describe('engine: binding expressions', () => {
         trigger({ body: { x: 'one,two=2', y: '@b=3' } }),
       );
       expect(rows).to.deep.equal([{ a: 'one,two=2', b: '@b=3, literal' }]);
+      await engine.close();
+    });
+
+    it('%AppSetting% in kqlCommand and connection, the query declaring the parameters it is given', async () => {
+      const env = {
+        ...fixture.env,
+        OrdersKustoName: 'KustoConnectionString',
+        OrdersQuery:
+          'declare query_parameters (customer:string, total:real);print customer = customer, doubled = total * 2',
+      };
+      const { engine } = makeEngine({ env });
+      const rows = await engine.runInput(
+        input('%OrdersQuery%', { connection: '%OrdersKustoName%', kqlParameters: '@customer={c},@total={t}' }),
+        trigger({ query: {}, body: { c: 'alice', t: 1.5 } }),
+      );
+      expect(rows).to.deep.equal([{ customer: 'alice', doubled: 3 }]);
+      const error = await failureOf(engine.runInput(input('%NoSuchQuery%'), trigger()), KustoConfigurationError);
+      expect(error.message).to.match(
+        /^Kusto input 'kustoInput0' of fn: '%NoSuchQuery%' in kqlCommand names the app setting 'NoSuchQuery', which is not set\./,
+      );
       await engine.close();
     });
 

@@ -67,6 +67,7 @@ export class KustoClientPool {
   readonly #env: NodeJS.ProcessEnv;
   readonly #clients = new Map<string, Promise<Closable>>();
   readonly #credentials = new Map<string, TokenCredential | undefined>();
+  readonly #cloudLookups = new Map<string, Promise<void>>();
   #closing: Promise<void> | undefined;
 
   /** An empty pool; clients are made on first request. */
@@ -117,6 +118,31 @@ export class KustoClientPool {
           return new ingest.StreamingIngestClient(this.#builder(connection, 'engine', 'output'), undefined, false);
       }
     }) as Promise<KustoIngestClients[K]>;
+  }
+
+  /**
+   * Resolves once azure-kusto-data knows the cloud (sign-in metadata) of the cluster at `url`, which it otherwise
+   * looks up before a request with no timeout at all. One lookup per cluster runs at a time, shared by every caller:
+   * against a cluster that never answers, callers give up at their own deadline, and no further request piles up.
+   */
+  cloudInfo(url: string): Promise<void> {
+    const { CloudSettings } = loadKustoData();
+    if (CloudSettings.getFromCache(url) !== undefined) return Promise.resolve();
+    const key = new URL(url).origin;
+    let lookup = this.#cloudLookups.get(key);
+    if (lookup === undefined) {
+      lookup = CloudSettings.getCloudInfoForCluster(url).then(
+        () => {
+          this.#cloudLookups.delete(key);
+        },
+        (error: unknown) => {
+          this.#cloudLookups.delete(key);
+          throw error;
+        },
+      );
+      this.#cloudLookups.set(key, lookup);
+    }
+    return lookup;
   }
 
   /**

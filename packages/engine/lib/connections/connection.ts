@@ -6,7 +6,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { KustoConnectionStringBuilder } from 'azure-kusto-data';
 import type { TokenCredential } from '@azure/identity';
-import { KustoConfigurationError, readSetting } from 'kusto-functions-bindings';
+import {
+  isKustoEmulatorSetting,
+  KUSTO_EMULATOR_SETTING,
+  KustoConfigurationError,
+  readSetting,
+} from 'kusto-functions-bindings';
 import { chooseAuth, type KustoAuth, type SettingProblem } from './auth';
 import {
   foldKeyword,
@@ -130,8 +135,8 @@ const FINGERPRINT_KEY = randomBytes(32);
  * Node cannot honour (Password, certificate thumbprint / subject / issuer), with what to use instead.
  *
  * @throws KustoConfigurationError naming the setting (never a secret) when the setting is missing or empty, is
- * malformed, has no Data Source, has an unknown or unsupported keyword, has incomplete credentials, or names a plain
- * `http://` endpoint that is not loopback.
+ * `UseKustoEmulator=true` (which only the local host serves), is malformed, has no Data Source, has an unknown or
+ * unsupported keyword, has incomplete credentials, or names a plain `http://` endpoint that is not loopback.
  *
  * @example
  * process.env.KustoConnectionString = 'Data Source=https://help.kusto.windows.net;Database=Samples';
@@ -158,6 +163,12 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
   }
   if (found.value.trim() === '') {
     return fail(`is empty. Set it to a Kusto connection string such as ${CONNECTION_STRING_EXAMPLE}.`);
+  }
+  if (isKustoEmulatorSetting(found.value)) {
+    return fail(
+      `is ${KUSTO_EMULATOR_SETTING}, which only the local host (kusto-functions start) serves, with its embedded ` +
+        `Kusto emulator. Elsewhere, set it to a Kusto connection string such as ${CONNECTION_STRING_EXAMPLE}.`,
+    );
   }
   const values = parseKeywords(found.value, fail);
   const rawDataSource = values.get('dataSource');

@@ -63,6 +63,15 @@ describe('kusto/connection', () => {
       expect(error.message).to.include('is empty');
     });
 
+    it('says that UseKustoEmulator=true is served only by the local host, naming the setting', () => {
+      const error = expectConfigError(() =>
+        resolveConnection('KustoConn', { env: { KustoConn: 'UseKustoEmulator=true' } }),
+      );
+      expect(error.message).to.equal(
+        'Kusto connection setting \'KustoConn\' is UseKustoEmulator=true, which only the local host (kusto-functions start) serves, with its embedded Kusto emulator. Elsewhere, set it to a Kusto connection string such as "Data Source=https://<cluster>.<region>.kusto.windows.net;Database=<database>".',
+      );
+    });
+
     it('rejects an empty setting name', () => {
       expect(() => resolveConnection('', { env: {} })).to.throw(KustoConfigurationError, /must name an app setting/);
     });

@@ -1,7 +1,8 @@
 /**
  * Spec support: a loopback HTTP proxy in front of the emulator that answers with faults for chosen requests —
  * throttling (429), service errors (5xx, marked transient or permanent), a connection reset before the request is
- * forwarded, or after it was served (the response is lost) — and records every request it saw.
+ * forwarded, or after it was served (the response is lost), or no answer at all (a cluster gone silent) — and records
+ * every request it saw.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,8 @@ import * as zlib from 'node:zlib';
 export type Fault =
   | { kind: 'status'; status: number; permanent?: boolean; retryAfterSeconds?: number }
   | { kind: 'reset' }
-  | { kind: 'resetAfterServing' };
+  | { kind: 'resetAfterServing' }
+  | { kind: 'silent' };
 
 /** A request the proxy received. */
 export interface ProxiedRequest {
@@ -108,6 +110,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         req.socket.destroy();
         return;
       }
+      // Never answered: the connection stays open until the proxy closes.
+      if (fault?.kind === 'silent') return;
       if (fault?.kind === 'status') {
         const text = kustoError(fault.status, fault.permanent ?? false);
         const headers: http.OutgoingHttpHeaders = {
