@@ -13,11 +13,12 @@ import {
   dataFormatProblem,
   declaredQueryParameters,
   ingestionTypeProblem,
-  isExpressionText,
   optionTypeProblem,
+  readAppSetting,
   readIngestionProperty,
   readPropertyListOption,
   requiredOptionProblem,
+  resolveQueryText,
   type KustoInputBinding,
   type KustoInputOptions,
   type KustoOutputBinding,
@@ -28,7 +29,8 @@ import { checkTemplate, type ExpressionScope } from './expressionScope';
 import type { Problems } from './problems';
 
 const BINDING_NAME = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
-const SETTING_NAME = /^[A-Za-z0-9_.:-]+$/;
+// A setting name, or `%Name%` references whose values make one (the host resolves them in `connection`).
+const SETTING_NAME = /^(?:[A-Za-z0-9_.:-]|%[A-Za-z_][A-Za-z0-9_.:-]*%)+$/;
 
 /** Registration's label for an option in messages: `option 'name'`. */
 const label = (option: string): string => `option '${option}'`;
@@ -138,18 +140,15 @@ export function planKustoInput(
   if (!checkCommonOptions(options, KUSTO_INPUT_OPTION_NAMES, KUSTO_INPUT_REQUIRED_OPTIONS, site)) return undefined;
   const { prefix, scope, problems } = site;
   const kql = options.kqlCommand;
-  // The host resolves {…} inside kqlCommand by splicing text into KQL: values must travel as query parameters.
-  for (const match of kql.matchAll(/\{([^{}]*)\}/g)) {
-    if (isExpressionText(match[1].trim())) {
-      problems.add(
-        `${prefix} option 'kqlCommand' contains the binding expression '${match[0]}', which would be spliced into the query text: declare a query parameter and pass the value in 'kqlParameters' instead.`,
-      );
-    }
-  }
+  // The host resolves {…} inside kqlCommand by splicing text into KQL: values must travel as query parameters. Its
+  // %Setting% values are read from the app settings the worker has (Azure and the local host set them before the app
+  // loads); a setting not set here is checked when the binding runs.
+  const query = resolveQueryText(label('kqlCommand'), kql, (setting) => readAppSetting(setting, process.env)?.value);
+  for (const problem of query.problems) problems.add(`${prefix} ${problem}.`);
   const pairs = checkPropertyList(options.kqlParameters, 'kqlParameters', prefix, problems);
   if (hostBindings) checkExtensionCanSplit(pairs, 'kqlParameters', prefix, problems);
   if (pairs) {
-    checkDeclaredParameters(kql, pairs, prefix, problems);
+    if (query.text !== undefined) checkDeclaredParameters(query.text, pairs, prefix, problems);
     for (const pair of pairs) checkTemplate(pair.value, 'kqlParameters', scope, prefix, problems);
   }
   const crp = checkPropertyList(options.clientRequestProperties, 'clientRequestProperties', prefix, problems);

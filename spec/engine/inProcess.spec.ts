@@ -19,6 +19,8 @@ import { makeEngine, tableRows, useEmulator } from '../../packages/engine/spec/s
 const SETUP = `
 .create table Products (ProductID:long, Name:string, Cost:real)
 
+.alter table Products policy streamingingestion enable
+
 .ingest inline into table Products <| 1,one,1
 2,two,2
 `;
@@ -132,6 +134,30 @@ describe('engine: in-process mode', () => {
     expect(again.logs.map((l) => l.message)).to.include('existing 1');
     const [count] = await fixture.emulator.executeQuery('db', 'Products | where ProductID == 20 | count');
     expect(count.rows).to.deep.equal([[1n]]);
+  });
+
+  it('resolves %Setting% in kqlCommand from the app settings, as the Kusto extension does', async () => {
+    class FromSetting {
+      @HttpTrigger({ route: 'cheap/{max}', methods: ['GET'], name: 'ipSettingQuery' })
+      cheap(
+        @KustoInput({ ...db, kqlCommand: '%CheapProductsQuery%', kqlParameters: '@max={max}' }, Product)
+        rows: Product[],
+      ) {
+        return { jsonBody: rows };
+      }
+    }
+    const query = 'declare query_parameters (max:real);Products | where Cost <= max | order by ProductID asc';
+    const own = makeEngine({ env: { ...fixture.env, CheapProductsQuery: query } }).engine;
+    try {
+      const fns = FunctionsHarness.install().capture(() =>
+        registerFunctions({ app: { ...azureFunctions.app }, bindings: 'in-process', engine: own }, FromSetting),
+      );
+      const res = await fns.invokeHttp('ipSettingQuery', { params: { max: '1.5' } });
+      expect(res.error).to.equal(undefined);
+      expect(res.json()).to.deep.equal([{ ProductID: 1, Name: 'one', Cost: 1 }]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('fails the invocation with the engine error when a query fails', async () => {

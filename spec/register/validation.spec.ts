@@ -272,6 +272,15 @@ describe('register/validation', () => {
       expect(message).not.to.include('mycluster');
     });
 
+    it('accepts %Setting% references that name the setting, as the host resolves them in connection', () => {
+      class SettingConnection {
+        @HttpTrigger({ methods: ['POST'], name: 'settingConnectionAdd' })
+        async addProduct(@KustoOutput(table({ connection: '%ProductsKusto%' })) _out: Output<Product>) {}
+      }
+      const [fn] = register(SettingConnection);
+      expect(harness.metadata(fn.name).bindings[fn.kustoOutputs[0]]).to.deep.include({ connection: '%ProductsKusto%' });
+    });
+
     it('does the same for a @KustoOutput', () => {
       class PastedOutputConnectionString {
         @HttpTrigger({ methods: ['POST'] })
@@ -413,6 +422,58 @@ describe('register/validation', () => {
         KustoConfigurationError,
         /^SplicedQuery\.getProducts: @KustoInput \(parameter 0\) option 'kqlCommand' contains the binding expression '\{productId\}', which would be spliced into the query text: declare a query parameter/,
       );
+    });
+
+    describe('with %Setting% in kqlCommand, read from the app settings the worker has at registration', () => {
+      const settings = { ProductsQuery: byId, SplicedQuery: 'Products | where ProductID == {productId}' };
+      before(() => Object.assign(process.env, settings));
+      after(() => {
+        for (const name of Object.keys(settings)) delete process.env[name];
+      });
+
+      it('reports a binding expression a setting would bring into the query text, naming the setting', () => {
+        class SplicedSetting {
+          @HttpTrigger({ route: 'products/{productId}' })
+          async getProducts(@KustoInput(query({ kqlCommand: '%SplicedQuery% | take 1' })) _rows: unknown) {}
+        }
+        expect(problemOf(() => register(SplicedSetting))).to.equal(
+          "SplicedSetting.getProducts: @KustoInput (parameter 0) option 'kqlCommand' contains the binding expression '{productId}' (in the value of the app setting 'SplicedQuery'), which would be spliced into the query text: declare a query parameter and pass the value in 'kqlParameters' instead.",
+        );
+      });
+
+      it('still reports a binding expression written next to a setting', () => {
+        class SplicedNextToSetting {
+          @HttpTrigger({ route: 'products/{productId}' })
+          async getProducts(
+            @KustoInput(query({ kqlCommand: '%NotSetHere% | where Id == {productId}' })) _rows: unknown,
+          ) {}
+        }
+        expect(problemOf(() => register(SplicedNextToSetting))).to.match(
+          /^SplicedNextToSetting\.getProducts: @KustoInput \(parameter 0\) option 'kqlCommand' contains the binding expression '\{productId\}', which would be spliced/,
+        );
+      });
+
+      it('checks kqlParameters against the query the setting holds, and leaves that check to the run when it is not set', () => {
+        class SettingQuery {
+          @HttpTrigger({ route: 'products/{productId}' })
+          async getProducts(
+            @KustoInput(query({ kqlCommand: '%ProductsQuery%', kqlParameters: '@productId={productId}' })) a: unknown,
+            @KustoInput(query({ kqlCommand: '%NotSetHere%', kqlParameters: '@anything={productId}' })) b: unknown,
+          ) {
+            return [a, b];
+          }
+        }
+        expect(register(SettingQuery)).to.have.length(1);
+        class UndeclaredBySetting {
+          @HttpTrigger({ route: 'products/{productId}' })
+          async getProducts(
+            @KustoInput(query({ kqlCommand: '%ProductsQuery%', kqlParameters: '@id=1' })) _r: unknown,
+          ) {}
+        }
+        expect(problemOf(() => register(UndeclaredBySetting))).to.contain(
+          "option 'kqlParameters' passes '@id', which the query does not declare",
+        );
+      });
     });
 
     it('accepts KQL braces in kqlCommand that are not binding expressions', () => {
