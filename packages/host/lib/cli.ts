@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `kusto-functions` command: `kusto-functions start [appDir] [--port 7071] [--script <file|glob>] [--host <ip>]
- * [--volatile]`, `--version`, `--help`. Start-up problems print one line and exit with code 1; SIGINT / SIGTERM stop the host gracefully
- * (a second signal exits at once).
+ * [--volatile]`, `--version`, `--help`. Start-up problems print once (their message, then the app's own stack frames
+ * when the app's code failed) and exit with code 1; SIGINT / SIGTERM stop the host gracefully (a second signal exits
+ * at once).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HostStartError } from './errors';
+import { scrubSecrets } from 'kusto-functions-engine';
+import { HostStartError, userFrames } from './errors';
 import { startHost, DEFAULT_PORT, type HostOptions } from './startHost';
 
 const USAGE = `Usage: kusto-functions start [appDir] [options]
@@ -101,6 +103,16 @@ export function hostVersion(): string {
     .version;
 }
 
+/**
+ * What the CLI prints for a start-up problem: its message once (which already holds the cause's), then, when the
+ * app's own code failed (loading it, a start hook), that code's frames, without Node's or this package's.
+ */
+export function startErrorText(error: HostStartError): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const frames = cause instanceof Error ? userFrames(cause.stack) : [];
+  return scrubSecrets([error.message, ...frames.map((frame) => `    ${frame}`)].join('\n'));
+}
+
 /** Runs the command; resolves with the exit code once the host has stopped (or could not start). */
 export async function main(argv: readonly string[]): Promise<number> {
   let command: Command;
@@ -124,12 +136,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     host = await startHost(options);
   } catch (error) {
     if (error instanceof HostStartError) {
-      process.stderr.write(`${error.message}\n`);
-      // An app that fails to load: its own stack is what helps.
-      const cause = (error as { cause?: unknown }).cause;
-      if (error.message.startsWith('Worker was unable to load') && cause instanceof Error && cause.stack) {
-        process.stderr.write(`${cause.stack}\n`);
-      }
+      process.stderr.write(`${startErrorText(error)}\n`);
       return 1;
     }
     throw error;

@@ -1,19 +1,33 @@
 /**
- * The parts of host.json the local host honours: the HTTP route prefix, log levels, and this package's own
- * `kustoFunctions.emulator` section (ignored by the Functions host in Azure).
+ * The parts of host.json the local host honours: `functionTimeout`, the HTTP route prefix, log levels, and this
+ * package's own `kustoFunctions` section (ignored by the Functions host in Azure).
  *
  * ```json
  * {
  *   "version": "2.0",
+ *   "functionTimeout": "00:05:00",
  *   "logging": { "logLevel": { "default": "Information", "Function.getProducts": "Warning" } },
  *   "extensions": { "http": { "routePrefix": "api" } },
- *   "kustoFunctions": { "emulator": { "setupScript": "setup.kql", "database": "productsdb" } }
+ *   "kustoFunctions": {
+ *     "emulator": { "setupScript": "setup.kql", "database": "productsdb" },
+ *     "timeouts": { "query": "00:04:30", "command": "00:10:30", "ingestion": "00:10:30" }
+ *   }
  * }
  * ```
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { TimeoutOptions } from 'kusto-functions-engine';
 import { HostStartError } from './errors';
+
+/**
+ * The function timeout when host.json sets none: 30 minutes, what the Functions host applies on every plan but
+ * Consumption (5 minutes there), and so under Core Tools.
+ */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 30 * 60_000;
+
+// The longest delay setTimeout keeps (24.20:31:23.647).
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Log levels, as host.json names them, least severe first. */
 export const LOG_LEVELS = ['Trace', 'Debug', 'Information', 'Warning', 'Error', 'Critical', 'None'] as const;
@@ -37,6 +51,13 @@ export interface EmulatorConfig {
 export interface HostConfig {
   /** The file read, when there is one. */
   file?: string;
+  /**
+   * `functionTimeout` in ms: how long an invocation may run before it fails (undefined for `-1`, no limit).
+   * Default {@link DEFAULT_FUNCTION_TIMEOUT_MS}.
+   */
+  functionTimeoutMs: number | undefined;
+  /** `kustoFunctions.timeouts`, as the binding engine takes them (unset ones keep the engine's defaults). */
+  kustoTimeouts: TimeoutOptions;
   /** `extensions.http.routePrefix`: `api` unless set (an empty prefix is allowed). */
   routePrefix: string;
   /** `logging.logLevel`: category (`default`, `Function`, `Function.<name>`, `Host`) → level. */
@@ -59,10 +80,74 @@ function stringAt(value: unknown, where: string, file: string): string | undefin
   return value;
 }
 
+const TIMESPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?$/;
+
+/**
+ * Milliseconds of a host.json timespan, `[d.]hh:mm:ss[.fffffff]` as .NET writes it; a HostStartError naming the
+ * setting for anything else, or for a span of zero or longer than `setTimeout` keeps.
+ */
+function timespanAt(value: unknown, where: string, file: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const match = typeof value === 'string' ? TIMESPAN.exec(value.trim()) : null;
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0', fraction = '0'] = match ?? [];
+  const ms =
+    (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 +
+    Math.round(Number(`0.${fraction}`) * 1000);
+  if (!match || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59 || ms <= 0 || ms > MAX_TIMEOUT_MS) {
+    throw new HostStartError(
+      `"${where}" in ${file} must be a timespan such as "00:05:00" (hh:mm:ss, above zero and under 24 days); got ${JSON.stringify(value)}.`,
+    );
+  }
+  return ms;
+}
+
+/** `hh:mm:ss`, with days (`d.hh:mm:ss`) and milliseconds (`.fff`) when there are any: a timespan for messages. */
+export function formatTimespan(ms: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const seconds = Math.floor(ms / 1000);
+  const days = Math.floor(seconds / 86_400);
+  const clock = `${two(Math.floor(seconds / 3600) % 24)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  const fraction = ms % 1000 === 0 ? '' : `.${String(ms % 1000).padStart(3, '0')}`;
+  return `${days > 0 ? `${days}.` : ''}${clock}${fraction}`;
+}
+
+const KUSTO_TIMEOUTS = { query: 'queryMs', command: 'commandMs', ingestion: 'ingestMs' } as const;
+
+function kustoTimeouts(section: Record<string, unknown> | undefined, file: string): TimeoutOptions {
+  const timeouts: TimeoutOptions = {};
+  for (const [key, value] of Object.entries(section ?? {})) {
+    if (!Object.hasOwn(KUSTO_TIMEOUTS, key)) {
+      throw new HostStartError(
+        `"kustoFunctions.timeouts.${key}" in ${file} is not a known option (${Object.keys(KUSTO_TIMEOUTS).join(', ')}).`,
+      );
+    }
+    timeouts[KUSTO_TIMEOUTS[key as keyof typeof KUSTO_TIMEOUTS]] = timespanAt(
+      value,
+      `kustoFunctions.timeouts.${key}`,
+      file,
+    );
+  }
+  return timeouts;
+}
+
+// host.json `functionTimeout`: -1 for none, as the Functions host allows outside the Consumption plan.
+function functionTimeout(value: unknown, file: string): number | undefined {
+  if (value === '-1' || value === -1) return undefined;
+  return timespanAt(value, 'functionTimeout', file) ?? DEFAULT_FUNCTION_TIMEOUT_MS;
+}
+
 /** Reads `<appDir>/host.json`; an app without one gets the defaults. */
 export function readHostJson(appDir: string): HostConfig {
   const file = path.join(appDir, 'host.json');
-  if (!fs.existsSync(file)) return { routePrefix: 'api', logLevels: {}, emulator: {} };
+  if (!fs.existsSync(file)) {
+    return {
+      functionTimeoutMs: DEFAULT_FUNCTION_TIMEOUT_MS,
+      kustoTimeouts: {},
+      routePrefix: 'api',
+      logLevels: {},
+      emulator: {},
+    };
+  }
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
@@ -85,11 +170,8 @@ export function readHostJson(appDir: string): HostConfig {
     logLevels[category] = known;
   }
 
-  const section = objectAt(
-    objectAt(root.kustoFunctions, 'kustoFunctions', file)?.emulator,
-    'kustoFunctions.emulator',
-    file,
-  );
+  const ours = objectAt(root.kustoFunctions, 'kustoFunctions', file);
+  const section = objectAt(ours?.emulator, 'kustoFunctions.emulator', file);
   const emulator: EmulatorConfig = {};
   for (const key of Object.keys(section ?? {})) {
     if (!['setupScript', 'database', 'dataDir'].includes(key)) {
@@ -101,5 +183,12 @@ export function readHostJson(appDir: string): HostConfig {
   emulator.setupScript = stringAt(section?.setupScript, 'kustoFunctions.emulator.setupScript', file);
   emulator.database = stringAt(section?.database, 'kustoFunctions.emulator.database', file);
   emulator.dataDir = stringAt(section?.dataDir, 'kustoFunctions.emulator.dataDir', file);
-  return { file, routePrefix: prefix.replace(/^\/+|\/+$/g, ''), logLevels, emulator };
+  return {
+    file,
+    functionTimeoutMs: functionTimeout(root.functionTimeout, file),
+    kustoTimeouts: kustoTimeouts(objectAt(ours?.timeouts, 'kustoFunctions.timeouts', file), file),
+    routePrefix: prefix.replace(/^\/+|\/+$/g, ''),
+    logLevels,
+    emulator,
+  };
 }

@@ -3,7 +3,9 @@
  * request's inputData as JSON text, as the extension delivers them), the function runs through the programming
  * model @azure/functions registered, then each Kusto output is ingested from the response (outputData by binding
  * name, or the return value for a `$return` binding). Any failure fails the invocation, logged with the function
- * name and invocation id.
+ * name and invocation id: the error, then the app's own stack frames. An invocation that runs past host.json
+ * `functionTimeout` fails as the Functions host fails it (`Timeout value of … was exceeded by function: …`); the
+ * handler cannot be stopped, so it runs on, and what it returns then is dropped (no Kusto output is written).
  */
 import { randomUUID } from 'node:crypto';
 import type { KustoEngine, TriggerData } from 'kusto-functions-engine';
@@ -16,6 +18,8 @@ import {
   type RpcTypedData,
 } from './worker';
 import type { HostFunction } from './appFunctions';
+import { describeError, FunctionTimeoutError } from './errors';
+import { formatTimespan } from './hostJson';
 import type { HostLogger } from './hostLog';
 import { delay } from './shutdown';
 
@@ -41,20 +45,33 @@ export interface InvocationOutcome {
   error?: Error;
 }
 
+/** Options of an {@link Invoker}. */
+export interface InvokerOptions {
+  /** host.json `functionTimeout`, in ms: an invocation still running then fails. Default: none. */
+  functionTimeoutMs?: number;
+}
+
 /** Runs invocations of the app's functions, tracking those under way for a graceful shutdown. */
 export class Invoker {
   readonly #worker: FunctionsWorker;
   readonly #engine: () => KustoEngine | undefined;
   readonly #log: HostLogger;
+  readonly #functionTimeoutMs: number | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
 
   /**
    * @param engine - returns the binding engine; called only for functions with Kusto bindings.
    */
-  constructor(worker: FunctionsWorker, engine: () => KustoEngine | undefined, log: HostLogger) {
+  constructor(
+    worker: FunctionsWorker,
+    engine: () => KustoEngine | undefined,
+    log: HostLogger,
+    options: InvokerOptions = {},
+  ) {
     this.#worker = worker;
     this.#engine = engine;
     this.#log = log;
+    this.#functionTimeoutMs = options.functionTimeoutMs;
   }
 
   /** Number of invocations under way. */
@@ -104,32 +121,25 @@ export class Invoker {
       );
     }
     const trigger: TriggerData = { ...input.bindingData, functionName: fn.name, invocationId };
+    const limit = this.#functionTimeoutMs;
+    const timing = { timedOut: false };
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
-      if (fn.kustoInputs.length > 0) {
-        const engine = this.#requireEngine(fn);
-        const rows = await Promise.all(fn.kustoInputs.map((binding) => engine.runInput(binding, trigger)));
-        fn.kustoInputs.forEach((binding, i) => inputData.push({ name: binding.name, data: toJsonText(rows[i]) }));
-      }
-      const result = await this.#worker.invoke(fn.registered, {
-        invocationId,
-        inputData,
-        triggerMetadata: input.triggerMetadata ?? {},
-      });
-      if (result.error) throw result.error;
-      const response = result.response ?? {};
-      if (fn.kustoOutputs.length > 0) {
-        const engine = this.#requireEngine(fn);
-        for (const binding of fn.kustoOutputs) {
-          const data =
-            binding.name === '$return'
-              ? response.returnValue
-              : response.outputData?.find((o) => o.name === binding.name)?.data;
-          const value = fromRpcData(data);
-          if (value === undefined || value === null) continue;
-          await engine.runOutput(binding, value, trigger);
-        }
-      }
+      const steps = this.#steps(fn, input, trigger, invocationId, timing);
+      // Once timed out, how the abandoned steps end is of no interest.
+      steps.catch(() => undefined);
+      const response =
+        limit === undefined
+          ? await steps
+          : await Promise.race([
+              steps,
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => {
+                  timing.timedOut = true;
+                  reject(new FunctionTimeoutError(fn.name, formatTimespan(limit)));
+                }, limit);
+              }),
+            ]);
       this.#executed(fn, invocationId, started, 'Succeeded');
       return { invocationId, response };
     } catch (e) {
@@ -137,7 +147,51 @@ export class Invoker {
       this.#executed(fn, invocationId, started, 'Failed');
       log.function('error', fn.name, invocationId, describeError(error));
       return { invocationId, error };
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  // Inputs, the call, outputs. After a timeout the invocation has failed: later steps are skipped, so a handler that
+  // ends late writes nothing.
+  async #steps(
+    fn: HostFunction,
+    input: InvocationInput,
+    trigger: TriggerData,
+    invocationId: string,
+    timing: { timedOut: boolean },
+  ): Promise<RpcInvocationResponse> {
+    const abandoned = () => {
+      if (timing.timedOut) throw new Error(`Invocation ${invocationId} timed out.`);
+    };
+    const inputData: RpcParameterBinding[] = [{ name: fn.triggerName, data: input.trigger }];
+    if (fn.kustoInputs.length > 0) {
+      const engine = this.#requireEngine(fn);
+      const rows = await Promise.all(fn.kustoInputs.map((binding) => engine.runInput(binding, trigger)));
+      fn.kustoInputs.forEach((binding, i) => inputData.push({ name: binding.name, data: toJsonText(rows[i]) }));
+    }
+    abandoned();
+    const result = await this.#worker.invoke(fn.registered, {
+      invocationId,
+      inputData,
+      triggerMetadata: input.triggerMetadata ?? {},
+    });
+    if (result.error) throw result.error;
+    const response = result.response ?? {};
+    if (fn.kustoOutputs.length > 0) {
+      const engine = this.#requireEngine(fn);
+      for (const binding of fn.kustoOutputs) {
+        const data =
+          binding.name === '$return'
+            ? response.returnValue
+            : response.outputData?.find((o) => o.name === binding.name)?.data;
+        const value = fromRpcData(data);
+        if (value === undefined || value === null) continue;
+        abandoned();
+        await engine.runOutput(binding, value, trigger);
+      }
+    }
+    return response;
   }
 
   #requireEngine(fn: HostFunction): KustoEngine {
@@ -162,15 +216,4 @@ export class Invoker {
 
 function toJsonText(rows: unknown): RpcTypedData {
   return { string: JSON.stringify(rows ?? []) };
-}
-
-function describeError(error: Error): string {
-  const lines = [`${error.name}: ${error.message}`];
-  let cause = (error as { cause?: unknown }).cause;
-  // Bounded: causes nest a few levels at most, and a cycle must not hang the log.
-  for (let depth = 0; depth < 5 && cause instanceof Error; depth++) {
-    lines.push(`  caused by ${cause.name}: ${cause.message}`);
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return lines.join('\n');
 }

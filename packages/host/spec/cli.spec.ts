@@ -77,6 +77,34 @@ describe('the kusto-functions command', () => {
     }
   });
 
+  it("prints an app that fails to load once: the message, then the app's own frames only", async () => {
+    const broken = makeAppDir({
+      'host.json': { version: '2.0' },
+      'package.json': { main: 'index.js' },
+      'index.js': [
+        'function connect() {',
+        "  throw new Error('no database configured: Password=LoadSecret7;');",
+        '}',
+        'connect();',
+      ].join('\n'),
+    });
+    try {
+      const host = spawnHost(['start', broken, '--port', '0']);
+      expect(await host.exited).to.equal(1);
+      const lines = host.stderr().trimEnd().split('\n');
+      expect(lines[0]).to.match(
+        /^Worker was unable to load entry point ".*index\.js": no database configured: Password=\*+;$/,
+      );
+      expect(lines.slice(1).map((l) => l.replace(/\(.*[\\/]/, '(').replace(/:\d+\)$/, ')'))).to.deep.equal([
+        '    at connect (index.js:2)',
+        '    at Object.<anonymous> (index.js:4)',
+      ]);
+      expect(host.stderr()).not.to.contain('LoadSecret7');
+    } finally {
+      fs.rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
   it('exits with code 1 and the usage on a bad argument', async () => {
     const host = spawnHost(['start', appDir, '--port', 'seventy']);
     expect(await host.exited).to.equal(1);
