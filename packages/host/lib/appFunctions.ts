@@ -3,7 +3,12 @@
  * the host runs for it (read from the metadata @azure/functions registered, as the Functions host reads
  * function.json).
  */
-import { parseTemplate, type KustoInputBinding, type KustoOutputBinding } from 'kusto-functions-bindings';
+import {
+  parseAppSettings,
+  readAppSetting,
+  type KustoInputBinding,
+  type KustoOutputBinding,
+} from 'kusto-functions-bindings';
 import { parseRouteTemplate, satisfiesConstraints, type RouteSegment } from 'kusto-functions-bindings';
 import { DEFAULT_CONNECTION_SETTING, resolveConnection } from 'kusto-functions-engine';
 import type { RegisteredFunction, RpcBindingInfo } from './worker';
@@ -79,24 +84,6 @@ export function describeFunction(registered: RegisteredFunction): HostFunction {
   return { name: metadata.name, registered, triggerName, trigger, kustoInputs, kustoOutputs, http };
 }
 
-/**
- * The app settings the Kusto bindings name (`connection`), each with the databases bound through it; databases
- * written as `%Setting%` are read from `env`, and those with `{…}` expressions (known only per invocation) are left out.
- */
-export function kustoConnections(functions: Iterable<HostFunction>, env: NodeJS.ProcessEnv): Map<string, string[]> {
-  const result = new Map<string, string[]>();
-  for (const fn of functions) {
-    for (const binding of [...fn.kustoInputs, ...fn.kustoOutputs]) {
-      const setting = binding.connection || DEFAULT_CONNECTION_SETTING;
-      const databases = result.get(setting) ?? [];
-      result.set(setting, databases);
-      const database = String(binding.database ?? '').replace(/%([^%]+)%/g, (_, name: string) => env[name] ?? '');
-      if (database !== '' && !database.includes('{') && !databases.includes(database)) databases.push(database);
-    }
-  }
-  return result;
-}
-
 /** An app setting a `%Name%` expression in a Kusto binding names, which is not set. */
 export interface MissingSetting {
   /** The function. */
@@ -109,21 +96,61 @@ export interface MissingSetting {
   setting: string;
 }
 
+/** How the Kusto bindings use one connection setting. */
+export interface KustoConnectionUse {
+  /** The databases bound through it that are known at start: fixed ones, and `%Setting%` ones whose setting is set. */
+  readonly databases: string[];
+  /** The bindings that read it, as `'<binding>' of <function>`. */
+  readonly bindings: string[];
+  /** Databases that cannot be known because the `%Setting%` they name is not set. */
+  readonly unknownDatabases: MissingSetting[];
+}
+
+/**
+ * The app settings the Kusto bindings connect through, each with its use. `connection` and `database` are read with
+ * their `%Setting%` references resolved from `env`; a binding whose `connection` names an unset setting is left out
+ * ({@link missingBindingSettings} reports it), and databases with `{…}` expressions (known only per invocation) too.
+ */
+export function kustoConnections(
+  functions: Iterable<HostFunction>,
+  env: NodeJS.ProcessEnv,
+): Map<string, KustoConnectionUse> {
+  const result = new Map<string, KustoConnectionUse>();
+  for (const fn of functions) {
+    for (const binding of [...fn.kustoInputs, ...fn.kustoOutputs]) {
+      const setting = connectionSettingOf(binding.connection, env);
+      if (setting === undefined) continue;
+      const use = result.get(setting) ?? { databases: [], bindings: [], unknownDatabases: [] };
+      result.set(setting, use);
+      use.bindings.push(`'${binding.name}' of ${fn.name}`);
+      const text = String(binding.database ?? '');
+      const unset = unsetSettings(text, env);
+      if (unset.length > 0) {
+        const where = { functionName: fn.name, binding: binding.name, property: 'database' };
+        use.unknownDatabases.push(...unset.map((setting) => ({ ...where, setting })));
+        continue;
+      }
+      const database = resolveAppSettings(text, env);
+      if (database !== '' && !database.includes('{') && !use.databases.includes(database)) use.databases.push(database);
+    }
+  }
+  return result;
+}
+
 /**
  * The `%Name%` app settings the Kusto bindings' properties name that `env` does not set (the host resolves them at
- * start, and a function naming a missing one fails every invocation).
+ * start, and a function naming a missing one fails every invocation), `connection` and `kqlCommand` included.
  */
 export function missingBindingSettings(functions: Iterable<HostFunction>, env: NodeJS.ProcessEnv): MissingSetting[] {
   const missing: MissingSetting[] = [];
   for (const fn of functions) {
     for (const binding of [...fn.kustoInputs, ...fn.kustoOutputs]) {
       for (const [property, value] of Object.entries(binding)) {
-        if (property === 'connection' || property === 'kqlCommand' || typeof value !== 'string') continue;
+        if (typeof value !== 'string') continue;
         // No identity signs in to the loopback emulator: the engine ignores an identity it cannot resolve there.
         if (property === 'managedServiceIdentity' && isLoopback(binding.connection, env)) continue;
-        for (const setting of appSettingsOf(value)) {
-          if (env[setting] === undefined)
-            missing.push({ functionName: fn.name, binding: binding.name, property, setting });
+        for (const setting of unsetSettings(value, env)) {
+          missing.push({ functionName: fn.name, binding: binding.name, property, setting });
         }
       }
     }
@@ -131,17 +158,41 @@ export function missingBindingSettings(functions: Iterable<HostFunction>, env: N
   return missing;
 }
 
-function appSettingsOf(text: string): string[] {
-  try {
-    return parseTemplate(text).flatMap((part) => ('appSetting' in part ? [part.appSetting] : []));
-  } catch {
-    return []; // registration reports malformed templates
-  }
+/** `Function 'f': the app setting 'S' (named by database of its Kusto binding 'b') is not set`, for messages. */
+export function describeMissingSetting(m: MissingSetting): string {
+  return `Function '${m.functionName}': the app setting '${m.setting}' (named by ${m.property} of its Kusto binding '${m.binding}') is not set`;
 }
 
-function isLoopback(setting: string, env: NodeJS.ProcessEnv): boolean {
+// Only %…% is read: braces are expressions in most properties but KQL's own in kqlCommand.
+function unsetSettings(text: string, env: NodeJS.ProcessEnv): string[] {
+  return parseAppSettings(text).flatMap((part) =>
+    'appSetting' in part && readAppSetting(part.appSetting, env) === undefined ? [part.appSetting] : [],
+  );
+}
+
+function resolveAppSettings(text: string, env: NodeJS.ProcessEnv): string {
+  return parseAppSettings(text)
+    .map((part) =>
+      'appSetting' in part
+        ? (readAppSetting(part.appSetting, env)?.value ?? '')
+        : 'literal' in part
+          ? part.literal
+          : '',
+    )
+    .join('');
+}
+
+/** The setting a binding's `connection` names, `%Setting%` resolved; undefined when that setting is not set. */
+function connectionSettingOf(connection: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (!connection) return DEFAULT_CONNECTION_SETTING;
+  return unsetSettings(connection, env).length > 0 ? undefined : resolveAppSettings(connection, env).trim();
+}
+
+function isLoopback(connection: string | undefined, env: NodeJS.ProcessEnv): boolean {
+  const setting = connectionSettingOf(connection, env);
+  if (setting === undefined) return false;
   try {
-    return resolveConnection(setting || DEFAULT_CONNECTION_SETTING, { env }).loopback;
+    return resolveConnection(setting, { env }).loopback;
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 /**
  * local.settings.json, as Core Tools reads it: its `Values` become app settings (environment variables) unless the
- * environment already sets them, and `Host.LocalHttpPort` is the default port.
+ * environment already sets them, its `ConnectionStrings` become `ConnectionStrings:<name>` settings the same way
+ * (where the Functions host looks a connection up first), and `Host.LocalHttpPort` is the default port.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { HostStartError } from './errors';
 export interface LocalSettings {
   /** The file read, when there is one. */
   file?: string;
-  /** Names of the settings it set (those the environment did not already have). */
+  /** Names of the settings it set (those the environment did not already have); `ConnectionStrings:<name>` for connection strings. */
   applied: string[];
   /** Names it holds that the environment already set (kept as they were). */
   kept: string[];
@@ -19,8 +20,9 @@ export interface LocalSettings {
 }
 
 /**
- * Reads `<appDir>/local.settings.json` (when present) and copies its `Values` into `env`, never overriding a
- * variable `env` already has. Values must be strings, numbers or booleans, as in Core Tools.
+ * Reads `<appDir>/local.settings.json` (when present) and copies its `Values` into `env`, and each of its
+ * `ConnectionStrings` as `ConnectionStrings:<name>`, never overriding a variable `env` already has. Values must be
+ * strings, numbers or booleans; a connection string is a string or `{ "ConnectionString": "…" }`, as in Core Tools.
  */
 export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): LocalSettings {
   const file = path.join(appDir, 'local.settings.json');
@@ -34,7 +36,12 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HostStartError(`${file} must hold a JSON object with "Values".`);
   }
-  const { Values: values, Host: host, IsEncrypted: encrypted } = parsed as Record<string, unknown>;
+  const {
+    Values: values,
+    ConnectionStrings: connectionStrings,
+    Host: host,
+    IsEncrypted: encrypted,
+  } = parsed as Record<string, unknown>;
   if (encrypted === true) {
     throw new HostStartError(
       `${file} is encrypted (IsEncrypted: true); decrypt it with 'func settings decrypt' or write its Values in clear.`,
@@ -42,20 +49,34 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
   }
   const applied: string[] = [];
   const kept: string[] = [];
-  if (values !== undefined) {
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      throw new HostStartError(`"Values" in ${file} must be an object of setting names to values.`);
+  const apply = (name: string, value: string) => {
+    if (env[name] !== undefined) kept.push(name);
+    else {
+      env[name] = value;
+      applied.push(name);
     }
-    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
-      if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        throw new HostStartError(`The setting '${name}' in ${file} must be a string, number or boolean.`);
-      }
-      if (env[name] !== undefined) kept.push(name);
-      else {
-        env[name] = String(value);
-        applied.push(name);
-      }
+  };
+  for (const [name, value] of sectionEntries(values, 'Values', 'setting names to values', file)) {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) {
+      throw new HostStartError(`The setting '${name}' in ${file} must be a string, number or boolean.`);
     }
+    apply(name, String(value));
+  }
+  for (const [name, value] of sectionEntries(
+    connectionStrings,
+    'ConnectionStrings',
+    'names to connection strings',
+    file,
+  )) {
+    // Core Tools takes a string, or an object whose ConnectionString is one (with a ProviderName the host ignores).
+    const text =
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>).ConnectionString : value;
+    if (typeof text !== 'string') {
+      throw new HostStartError(
+        `The connection string '${name}' in ${file} must be a string or { "ConnectionString": "<string>" }.`,
+      );
+    }
+    apply(`ConnectionStrings:${name}`, text);
   }
   let localHttpPort: number | undefined;
   if (typeof host === 'object' && host !== null) {
@@ -68,4 +89,12 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
     }
   }
   return { file, applied, kept, localHttpPort };
+}
+
+function sectionEntries(section: unknown, key: string, what: string, file: string): [string, unknown][] {
+  if (section === undefined) return [];
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
+    throw new HostStartError(`"${key}" in ${file} must be an object of ${what}.`);
+  }
+  return Object.entries(section as Record<string, unknown>);
 }

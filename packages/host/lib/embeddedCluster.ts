@@ -1,8 +1,11 @@
 /**
- * The embedded default: when an app setting a Kusto binding names is not set, the host starts the embedded
- * emulator, creates the databases the bindings use, runs the app's setup script in a database it has just
- * created, and points the setting at the emulator. When the setting is set, that cluster is used and nothing
- * starts.
+ * The embedded Kusto emulator, served to a binding only when that is the app's evident or explicit choice:
+ * - evident: no Kusto connection setting the app's bindings name is set at all, so nothing else could serve them;
+ * - explicit: a setting is `UseKustoEmulator=true` (as `UseDevelopmentStorage=true` asks for the storage emulator),
+ *   so one app can use a real cluster and the emulator on purpose.
+ * Some settings set and others missing is a start error (a typo in one `connection` must not send that binding to
+ * the emulator while the others use the real cluster). The host then starts the emulator, creates the databases the
+ * bindings use, runs the app's setup script in a database it has just created, and points the settings at it.
  *
  * Data lives in `<appDir>/.kusto-emulator/` (host.json `kustoFunctions.emulator.dataDir`), so it survives restarts;
  * `volatile` keeps everything in memory. The setup script (`setup.kql` next to host.json, or host.json
@@ -12,7 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type KustoEmulator } from 'kusto-emulator';
-import { readSetting } from 'kusto-functions-bindings';
+import { isKustoEmulatorSetting, KUSTO_EMULATOR_SETTING, readSetting } from 'kusto-functions-bindings';
+import { describeMissingSetting, type KustoConnectionUse } from './appFunctions';
 import { HostStartError } from './errors';
 import type { EmulatorConfig } from './hostJson';
 
@@ -27,9 +31,9 @@ export interface EmbeddedClusterOptions {
   appDir: string;
   /** host.json `kustoFunctions.emulator`. */
   config: EmulatorConfig;
-  /** The settings the Kusto bindings name, each with the databases bound through it. */
-  connections: ReadonlyMap<string, readonly string[]>;
-  /** App settings: read to find the missing ones, written to point them at the emulator. */
+  /** The settings the Kusto bindings connect through, each with its use (from `kustoConnections`). */
+  connections: ReadonlyMap<string, KustoConnectionUse>;
+  /** App settings: read to find the missing and `UseKustoEmulator=true` ones, written to point them at the emulator. */
   env: NodeJS.ProcessEnv;
   /** Keep the emulator's data in memory only. */
   volatile?: boolean;
@@ -41,6 +45,8 @@ export interface EmbeddedCluster {
   emulator: KustoEmulator;
   /** Settings now pointing at it. */
   settings: string[];
+  /** Those of {@link settings} that were `UseKustoEmulator=true` (the others were not set). */
+  explicit: string[];
   /** Databases it serves to the app. */
   databases: string[];
   /** Databases created by this start (the others were loaded from the data directory). */
@@ -75,21 +81,81 @@ function setupScriptOf(appDir: string, config: EmulatorConfig): string | undefin
   return fs.existsSync(conventional) ? conventional : undefined;
 }
 
-/** Starts the emulator for the settings that are not set; undefined when every setting is set. */
+/** Which connection settings the embedded emulator serves, and why. */
+export interface EmulatorSettings {
+  /** Not set, as none of the app's Kusto connection settings is. */
+  missing: string[];
+  /** Set to `UseKustoEmulator=true`. */
+  explicit: string[];
+}
+
+/**
+ * The connection settings the embedded emulator serves: every one when none is set, else those set to
+ * `UseKustoEmulator=true`.
+ *
+ * @throws HostStartError when some settings are set and others are not, in one line naming each missing setting
+ * and the bindings that use it.
+ */
+export function emulatorSettings(
+  connections: ReadonlyMap<string, KustoConnectionUse>,
+  env: NodeJS.ProcessEnv,
+): EmulatorSettings {
+  const missing: string[] = [];
+  const explicit: string[] = [];
+  const set: string[] = [];
+  for (const setting of connections.keys()) {
+    if (!isSettingPresent(setting, env)) missing.push(setting);
+    else if (isKustoEmulatorSetting(readSetting(setting, env)!.value)) explicit.push(setting);
+    else set.push(setting);
+  }
+  if (missing.length > 0 && missing.length < connections.size) {
+    const one = missing.length === 1;
+    const named = missing.map((setting) => {
+      const bindings = connections.get(setting)!.bindings;
+      return `'${setting}' (used by Kusto binding${bindings.length === 1 ? '' : 's'} ${bindings.join(', ')})`;
+    });
+    const others = [...set, ...explicit].map((s) => `'${s}'`);
+    throw new HostStartError(
+      `The Kusto connection setting${one ? '' : 's'} ${list(named)} ${one ? 'is' : 'are'} not set, while ` +
+        `${list(others)} ${others.length === 1 ? 'is' : 'are'}: set ${one ? 'it' : 'each'} to a Kusto connection ` +
+        `string, or to ${KUSTO_EMULATOR_SETTING} to use the embedded Kusto emulator (which stands in by itself only ` +
+        'when no Kusto connection setting is set).',
+    );
+  }
+  return { missing, explicit };
+}
+
+function list(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * Starts the emulator for the settings {@link emulatorSettings} gives it and points them at it; undefined when it
+ * serves none.
+ *
+ * @throws HostStartError when some settings are set and others are not, when the setup script's database cannot be
+ * told, and when the setup script fails.
+ */
 export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster | undefined> {
   const { appDir, config, env } = options;
-  const missing = [...options.connections].filter(([setting]) => !isSettingPresent(setting, env));
-  if (missing.length === 0) return undefined;
+  const { missing, explicit } = emulatorSettings(options.connections, env);
+  const served = [...missing, ...explicit].map((setting) => [setting, options.connections.get(setting)!] as const);
+  if (served.length === 0) return undefined;
 
-  const databases = [...new Set(missing.flatMap(([, dbs]) => dbs))];
+  const databases = [...new Set(served.flatMap(([, use]) => use.databases))];
   if (config.database !== undefined && !databases.includes(config.database)) databases.push(config.database);
   const script = setupScriptOf(appDir, config);
   let scriptDatabase: string | undefined;
   if (script) {
     scriptDatabase = config.database ?? (databases.length === 1 ? databases[0] : undefined);
     if (!scriptDatabase) {
+      const unknown = served.flatMap(([, use]) => use.unknownDatabases);
+      const which =
+        unknown.length > 0
+          ? `${unknown.map(describeMissingSetting).join('; ')}, so ${path.basename(script)} has no database to run in`
+          : `The Kusto bindings use ${databases.length === 0 ? 'no fixed database' : `several databases (${databases.join(', ')})`}`;
       throw new HostStartError(
-        `The Kusto bindings use ${databases.length === 0 ? 'no fixed database' : `several databases (${databases.join(', ')})`}: name the one ${path.basename(script)} runs in with host.json "kustoFunctions": { "emulator": { "database": "<name>" } }.`,
+        `${which}: ${unknown.length === 0 ? '' : unknown.length === 1 ? 'set it, or ' : 'set them, or '}name the one ${path.basename(script)} runs in with host.json "kustoFunctions": { "emulator": { "database": "<name>" } }.`,
       );
     }
   }
@@ -105,7 +171,8 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     }
     const result: EmbeddedCluster = {
       emulator,
-      settings: missing.map(([setting]) => setting),
+      settings: served.map(([setting]) => setting),
+      explicit,
       databases,
       created,
       dataDir,
@@ -119,7 +186,11 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
       }
     }
     await emulator.flush();
-    for (const [setting, dbs] of missing) env[setting] = emulator.connectionString(dbs[0] ?? databases[0]);
+    for (const [setting, use] of served) {
+      // Written where the host reads it first (a UseKustoEmulator=true under ConnectionStrings:<name> stays there).
+      const key = readSetting(setting, env)?.key ?? setting;
+      env[key] = emulator.connectionString(use.databases[0] ?? databases[0]);
+    }
     return result;
   } catch (cause) {
     // Nothing half-made is kept: a database whose setup failed would be skipped by the next start's setup.

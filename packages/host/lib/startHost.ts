@@ -7,13 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KustoEmulator } from 'kusto-emulator';
 import * as engineModule from 'kusto-functions-engine';
-import type { KustoEngine } from 'kusto-functions-engine';
+import type { KustoEngine, TimeoutOptions } from 'kusto-functions-engine';
 import { resolveConnection } from 'kusto-functions-engine';
+import { KUSTO_EMULATOR_SETTING } from 'kusto-functions-bindings';
 import { FunctionsWorker } from './worker';
-import { describeFunction, kustoConnections, missingBindingSettings, type HostFunction } from './appFunctions';
+import { describeFunction, describeMissingSetting, kustoConnections, missingBindingSettings } from './appFunctions';
+import type { HostFunction } from './appFunctions';
 import { loadEntryPoints, resolveEntryPoints } from './appLoader';
 import { applyLocalSettings } from './appSettings';
-import { isSettingPresent, startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
+import { startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
 import { HostStartError } from './errors';
 import { formatFunctionTable, functionInfos, type HostFunctionInfo } from './functionTable';
 import { readHostJson } from './hostJson';
@@ -73,7 +75,7 @@ function displayHost(host: string): string {
   return ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host) ? 'localhost' : host;
 }
 
-function createEngine(env: NodeJS.ProcessEnv, log: HostLogger): KustoEngine {
+function createEngine(env: NodeJS.ProcessEnv, log: HostLogger, timeouts: TimeoutOptions): KustoEngine {
   // The engine module may be a contract without an implementation in a partial build: say so plainly.
   const create = (engineModule as { createKustoEngine?: unknown }).createKustoEngine;
   if (typeof create !== 'function') {
@@ -82,6 +84,7 @@ function createEngine(env: NodeJS.ProcessEnv, log: HostLogger): KustoEngine {
   return (create as typeof engineModule.createKustoEngine)({
     env,
     log: (level, message) => log.host(level, `Kusto: ${message}`),
+    timeouts,
   });
 }
 
@@ -89,8 +92,11 @@ function describeEmbedded(cluster: EmbeddedCluster, appDir: string): string[] {
   const where = cluster.dataDir
     ? `data in ${path.relative(process.cwd(), cluster.dataDir) || cluster.dataDir}`
     : 'volatile: data is kept in memory only';
+  // Either every setting is missing or the emulator serves only those asking for it (startEmbeddedCluster).
+  const [names, state] =
+    cluster.explicit.length > 0 ? [cluster.explicit, KUSTO_EMULATOR_SETTING] : [cluster.settings, 'not set'];
   const lines = [
-    `Kusto: ${cluster.settings.join(', ')} ${cluster.settings.length === 1 ? 'is' : 'are'} not set: using the embedded Kusto emulator at ${cluster.emulator.url} (${where}).`,
+    `Kusto: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} ${state}: using the embedded Kusto emulator at ${cluster.emulator.url} (${where}).`,
   ];
   if (cluster.created.length > 0) lines.push(`Kusto: created database ${cluster.created.join(', ')}.`);
   const loaded = cluster.databases.filter((d) => !cluster.created.includes(d));
@@ -183,7 +189,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       });
       if (embedded) cleanups.push(() => embedded!.emulator.close());
       for (const setting of connections.keys()) {
-        if (!isSettingPresent(setting, env)) continue;
+        if (embedded?.settings.includes(setting)) continue;
         try {
           resolveConnection(setting, { env });
         } catch (cause) {
@@ -191,10 +197,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         }
       }
     }
-    const engine = connections.size > 0 ? createEngine(env, log) : undefined;
+    // Also when no connection is known at start (a `%Setting%` connection not set): its invocations then fail by name.
+    const hasKusto = functions.some((fn) => fn.kustoInputs.length + fn.kustoOutputs.length > 0);
+    const engine = hasKusto ? createEngine(env, log, config.kustoTimeouts) : undefined;
     if (engine) cleanups.push(() => engine.close());
 
-    const invoker = new Invoker(worker, () => engine, log);
+    const invoker = new Invoker(worker, () => engine, log, { functionTimeoutMs: config.functionTimeoutMs });
     const timers = new TimerScheduler(functions, env, invoker, log);
     try {
       await worker.startApp(appDir);
@@ -221,7 +229,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const m of missingBindingSettings(functions, env)) {
       log.host(
         'warning',
-        `Function '${m.functionName}': the app setting '${m.setting}' (named by ${m.property} of its Kusto binding '${m.binding}') is not set, so its invocations will fail. Add it to the Values of local.settings.json.`,
+        `${describeMissingSetting(m)}, so its invocations will fail. Add it to the Values of local.settings.json.`,
       );
     }
     log.startup(`Now listening on: ${baseUrl}`);

@@ -69,35 +69,50 @@ describe('functions as the local host reads them', () => {
     ).to.throw(HostStartError, /^Function 'typo': .*unknown constraint 'integer'/);
   });
 
-  it('lists the settings and databases the bindings use, %Setting% databases resolved, {expressions} left out', () => {
+  it('lists the settings the bindings connect through, %Setting% resolved, with their databases and bindings', () => {
     const fns: HostFunction[] = [
       describeFunction(
         registered('a', {
           t: { type: 'queueTrigger', direction: 'in' },
           i: kustoIn('i', { database: '%Db%' }),
           j: kustoIn('j', { database: '{tenant}', connection: 'Other' }),
+          k: kustoIn('k', { database: '%UnsetDb%', connection: '%WhichKusto%' }),
+          m: kustoIn('m', { connection: '%UnsetConnection%' }),
         }),
       ),
       describeFunction(registered('b', { t: { type: 'timerTrigger', direction: 'in' }, i: kustoIn('i') })),
     ];
-    expect([...kustoConnections(fns, { Db: 'resolved' })]).to.deep.equal([
-      ['KustoConnectionString', ['resolved', 'db']],
-      ['Other', []],
+    const env = { Db: 'resolved', WhichKusto: 'KustoConnectionString' };
+    expect([...kustoConnections(fns, env)]).to.deep.equal([
+      [
+        'KustoConnectionString',
+        {
+          databases: ['resolved', 'db'],
+          bindings: ["'i' of a", "'k' of a", "'i' of b"],
+          unknownDatabases: [{ functionName: 'a', binding: 'k', property: 'database', setting: 'UnsetDb' }],
+        },
+      ],
+      // {…} databases are known only per invocation.
+      ['Other', { databases: [], bindings: ["'j' of a"], unknownDatabases: [] }],
     ]);
   });
 
-  it('finds %Setting% expressions naming settings that are not set (never reading the connection)', () => {
+  it('finds unset %Setting% references in every Kusto binding property, connection and kqlCommand included', () => {
     const fn = describeFunction(
       registered('mi', {
         t: { type: 'httpTrigger', direction: 'in' },
         i: kustoIn('i', {
           managedServiceIdentity: '%ClientId%',
           kqlParameters: '@x=%Set%',
-          connection: '%NotAnExpression%',
+          connection: '%KustoName%',
+          kqlCommand:
+            'declare query_parameters (x:long);%OrdersQuery% | where Total > x | extend d = dynamic({"a": 1})',
         }),
       }),
     );
     expect(missingBindingSettings([fn], { Set: '1' })).to.deep.equal([
+      { functionName: 'mi', binding: 'i', property: 'connection', setting: 'KustoName' },
+      { functionName: 'mi', binding: 'i', property: 'kqlCommand', setting: 'OrdersQuery' },
       { functionName: 'mi', binding: 'i', property: 'managedServiceIdentity', setting: 'ClientId' },
     ]);
   });

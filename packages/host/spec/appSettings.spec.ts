@@ -21,6 +21,31 @@ describe('app settings and host.json', () => {
     expect(result).to.deep.include({ applied: ['A', 'N'], kept: ['B'], localHttpPort: 7123 });
   });
 
+  it('adds ConnectionStrings as ConnectionStrings:<name>, where the host looks a connection up first, as Core Tools does', () => {
+    const dir = app({
+      'local.settings.json': {
+        Values: { OrdersKusto: 'from Values' },
+        ConnectionStrings: {
+          OrdersKusto: 'Data Source=https://orders.westeurope.kusto.windows.net',
+          AuditKusto: { ConnectionString: 'UseKustoEmulator=true', ProviderName: 'Kusto' },
+          Kept: 'from file',
+        },
+      },
+    });
+    const env: NodeJS.ProcessEnv = { 'ConnectionStrings:Kept': 'from environment' };
+    const result = applyLocalSettings(dir, env);
+    expect(env).to.deep.equal({
+      OrdersKusto: 'from Values',
+      'ConnectionStrings:OrdersKusto': 'Data Source=https://orders.westeurope.kusto.windows.net',
+      'ConnectionStrings:AuditKusto': 'UseKustoEmulator=true',
+      'ConnectionStrings:Kept': 'from environment',
+    });
+    expect(result).to.deep.include({
+      applied: ['OrdersKusto', 'ConnectionStrings:OrdersKusto', 'ConnectionStrings:AuditKusto'],
+      kept: ['ConnectionStrings:Kept'],
+    });
+  });
+
   it('works without local.settings.json', () => {
     const env = {};
     expect(applyLocalSettings(app({}), env)).to.deep.equal({ applied: [], kept: [] });
@@ -41,6 +66,12 @@ describe('app settings and host.json', () => {
     expect(fail({ IsEncrypted: true, Values: {} })).to.match(/is encrypted/);
     expect(fail({ Values: { X: { nested: true } } })).to.match(
       /The setting 'X' .* must be a string, number or boolean/,
+    );
+    expect(fail({ ConnectionStrings: ['Data Source=x'] })).to.match(
+      /"ConnectionStrings" in .*local\.settings\.json must be an object of names to connection strings/,
+    );
+    expect(fail({ ConnectionStrings: { K: { Value: 'x' } } })).to.match(
+      /The connection string 'K' in .* must be a string or \{ "ConnectionString": "<string>" \}/,
     );
   });
 

@@ -3,8 +3,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'azure-kusto-data';
 import { HostStartError } from '../lib';
-import { isSettingPresent, startEmbeddedCluster, type EmbeddedCluster } from '../lib/embeddedCluster';
+import type { KustoConnectionUse } from '../lib/appFunctions';
+import { emulatorSettings, isSettingPresent, startEmbeddedCluster, type EmbeddedCluster } from '../lib/embeddedCluster';
 import { tempAppDirs } from './support/hostFixture';
+
+/** Connection settings as kustoConnections gives them: each with its databases and one binding per database. */
+function uses(
+  settings: Record<string, string[]>,
+  more: Partial<KustoConnectionUse> = {},
+): Map<string, KustoConnectionUse> {
+  return new Map(
+    Object.entries(settings).map(([setting, databases]) => [
+      setting,
+      { databases, bindings: databases.map((d) => `'${d}In' of read${d}`), unknownDatabases: [], ...more },
+    ]),
+  );
+}
 
 const SETUP = `.create-merge table Products (ProductID:long, Name:string)
 
@@ -23,7 +37,7 @@ describe('the embedded Kusto emulator of the local host', () => {
     for (const cluster of started.splice(0)) await cluster.emulator.close();
   });
 
-  const connections = new Map([['KustoConnectionString', ['productsdb']]]);
+  const connections = uses({ KustoConnectionString: ['productsdb'] });
 
   it('starts nothing when the setting is set, so that cluster is used', async () => {
     const env = {
@@ -59,6 +73,79 @@ describe('the embedded Kusto emulator of the local host', () => {
       expect(result.primaryResults[0].toJSON().data).to.deep.equal([{ Name: 'Widget' }]);
     } finally {
       await client.close();
+    }
+  });
+
+  it('serves every connection setting when none is set', async () => {
+    const env: NodeJS.ProcessEnv = {};
+    const cluster = (await start({ appDir: app({}), config: {}, connections: uses({ A: ['adb'], B: ['bdb'] }), env }))!;
+    expect(cluster.settings).to.deep.equal(['A', 'B']);
+    expect(cluster.explicit).to.deep.equal([]);
+    expect(env).to.deep.equal({
+      A: `Data Source=${cluster.emulator.url};Database=adb`,
+      B: `Data Source=${cluster.emulator.url};Database=bdb`,
+    });
+  });
+
+  it('refuses some settings set and others missing, in one line naming each missing setting and its bindings', () => {
+    const connections = new Map<string, KustoConnectionUse>([
+      ['OrdersKusto', { databases: ['orders'], bindings: ["'orders' of listOrders"], unknownDatabases: [] }],
+      [
+        'AuditKusto',
+        { databases: ['audit'], bindings: ["'audit' of addOrder", "'audit' of cancelOrder"], unknownDatabases: [] },
+      ],
+      ['ArchiveKusto', { databases: ['archive'], bindings: ["'archive' of addOrder"], unknownDatabases: [] }],
+      ['LocalKusto', { databases: ['local'], bindings: ["'local' of listOrders"], unknownDatabases: [] }],
+    ]);
+    const env = {
+      OrdersKusto: 'Data Source=https://orders.westeurope.kusto.windows.net',
+      LocalKusto: 'UseKustoEmulator=true',
+    };
+    expect(() => emulatorSettings(connections, env)).to.throw(
+      HostStartError,
+      /^The Kusto connection settings 'AuditKusto' \(used by Kusto bindings 'audit' of addOrder, 'audit' of cancelOrder\) and 'ArchiveKusto' \(used by Kusto binding 'archive' of addOrder\) are not set, while 'OrdersKusto' and 'LocalKusto' are: set each to a Kusto connection string, or to UseKustoEmulator=true to use the embedded Kusto emulator \(which stands in by itself only when no Kusto connection setting is set\)\.$/,
+    );
+    // A blank value is as good as missing.
+    expect(() => emulatorSettings(connections, { ...env, AuditKusto: ' ', ArchiveKusto: 'x' })).to.throw(
+      HostStartError,
+      /^The Kusto connection setting 'AuditKusto' \(used by Kusto bindings 'audit' of addOrder, 'audit' of cancelOrder\) is not set, while 'OrdersKusto', 'ArchiveKusto' and 'LocalKusto' are: set it to/,
+    );
+  });
+
+  it('serves a setting that is UseKustoEmulator=true next to a real cluster, pointing it where the host reads it', async () => {
+    const real = 'Data Source=https://orders.westeurope.kusto.windows.net;Database=orders';
+    // As local.settings.json ConnectionStrings gives it; the spelling is matched in any case.
+    const env: NodeJS.ProcessEnv = { OrdersKusto: real, 'ConnectionStrings:AuditKusto': ' usekustoemulator = TRUE; ' };
+    const connections = uses({ OrdersKusto: ['orders'], AuditKusto: ['audit'] });
+    expect(emulatorSettings(connections, env)).to.deep.equal({ missing: [], explicit: ['AuditKusto'] });
+    const cluster = (await start({ appDir: app({ 'setup.kql': SETUP }), config: {}, connections, env }))!;
+    expect(cluster.settings).to.deep.equal(['AuditKusto']);
+    expect(cluster.explicit).to.deep.equal(['AuditKusto']);
+    expect(cluster.setup).to.deep.include({ database: 'audit' });
+    expect(env).to.deep.equal({
+      OrdersKusto: real,
+      'ConnectionStrings:AuditKusto': `Data Source=${cluster.emulator.url};Database=audit`,
+    });
+  });
+
+  it('names the unset setting of a %Setting% database, not host.json, when the setup script has no database', async () => {
+    const connections = uses(
+      { KustoConnectionString: [] },
+      {
+        bindings: ["'orders' of listOrders"],
+        unknownDatabases: [
+          { functionName: 'listOrders', binding: 'orders', property: 'database', setting: 'OrdersDb' },
+        ],
+      },
+    );
+    try {
+      await start({ appDir: app({ 'setup.kql': SETUP }), config: {}, connections, env: {} });
+      expect.fail('should not start');
+    } catch (error) {
+      expect(error).to.be.instanceOf(HostStartError);
+      expect((error as Error).message).to.equal(
+        `Function 'listOrders': the app setting 'OrdersDb' (named by database of its Kusto binding 'orders') is not set, so setup.kql has no database to run in: set it, or name the one setup.kql runs in with host.json "kustoFunctions": { "emulator": { "database": "<name>" } }.`,
+      );
     }
   });
 
@@ -100,7 +187,7 @@ describe('the embedded Kusto emulator of the local host', () => {
   });
 
   it('asks which database the script runs in when the bindings use several', async () => {
-    const several = new Map([['KustoConnectionString', ['a', 'b']]]);
+    const several = uses({ KustoConnectionString: ['a', 'b'] });
     try {
       await start({ appDir: app({ 'setup.kql': SETUP }), config: {}, connections: several, env: {} });
       expect.fail('should not start');
