@@ -28,24 +28,17 @@
 // Decorated classes are evaluated after this module loads: reflect-metadata must be in place first.
 import './metadata/reflect';
 
+export { KustoInput, KustoOutput } from './decorators/kusto';
 export {
-  Body,
-  Context,
   EventHubTrigger,
   GenericTrigger,
-  Header,
   HttpTrigger,
-  KustoInput,
-  KustoOutput,
-  Param,
-  Query,
-  Req,
   ServiceBusQueueTrigger,
   ServiceBusTopicTrigger,
   StorageQueueTrigger,
   TimerTrigger,
-  Trigger,
-} from './decorators';
+} from './decorators/triggers';
+export { Body, Context, Header, Param, Query, Req, Trigger } from './decorators/params';
 export type {
   EventHubTriggerOptions,
   FunctionNameOptions,
@@ -64,7 +57,8 @@ export type {
   KustoManagedIdentity,
   KustoOutputOptions,
 } from 'kusto-functions-bindings';
-export { registerFunctions } from './register';
+// Straight from the modules, not the barrels: importing the SDK loads only what decorating needs.
+export { registerFunctions } from './register/registerFunctions';
 export type { FunctionTarget, FunctionsApp, Output, RegisteredFunction, RegisterOptions } from './register';
 export type { ClassType } from './metadata';
 // The errors' own entry: the vocabulary's barrel is for registration, which loads on the first call.

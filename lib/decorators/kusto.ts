@@ -2,7 +2,9 @@
  * `@KustoInput` and `@KustoOutput`: the Kusto bindings of a handler.
  */
 import type { KustoInputOptions, KustoOutputOptions } from 'kusto-functions-bindings';
-import { recordMethodOutput, recordParam, type ClassType } from '../metadata';
+// The store itself, not the barrel: importing the SDK must not load what only registration reads.
+import type { ClassType } from '../metadata';
+import { recordMethodOutput, recordParam } from '../metadata/store';
 import { decorationSite, misplaced } from './site';
 
 function checkArguments(decorator: string, options: unknown, type: unknown): void {

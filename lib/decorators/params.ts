@@ -3,7 +3,7 @@
  * and the invocation context. Built from one factory, like the Kusto ones.
  */
 import type { ClassType, ParamRecord } from '../metadata';
-import { recordParam } from '../metadata';
+import { recordParam } from '../metadata/store';
 import { decorationSite, misplaced } from './site';
 
 function paramDecorator(decorator: string, record: ParamRecord): ParameterDecorator {

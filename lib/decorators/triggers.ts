@@ -12,7 +12,7 @@ import type {
   TimerTriggerOptions,
   TriggerSpec,
 } from '../binding';
-import { recordTrigger } from '../metadata';
+import { recordTrigger } from '../metadata/store';
 import { decorationSite, misplaced } from './site';
 
 function triggerDecorator(decorator: string, spec: TriggerSpec): MethodDecorator {

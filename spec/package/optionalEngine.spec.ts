@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // The engine is an optional peer of the SDK. An app installed without it (host mode needs none) works in host mode,
-// and in-process mode says which package to install. The app here is laid out as npm installs one: the SDK's built
-// files under node_modules/kusto-functions, its dependency and peers beside it, and no kusto-functions-engine.
+// and in-process mode says which package to install. The app here is laid out as npm installs one: the SDK's bundle
+// under node_modules/kusto-functions, its dependency and peers beside it, and no kusto-functions-engine.
 const root = path.resolve(__dirname, '../../..');
 
 const APP = `
@@ -39,7 +39,7 @@ describe('the optional engine', () => {
     const sdk = path.join(modules, 'kusto-functions');
     fs.mkdirSync(sdk, { recursive: true });
     fs.copyFileSync(path.join(root, 'package.json'), path.join(sdk, 'package.json'));
-    fs.cpSync(path.join(root, 'dist/lib'), path.join(sdk, 'dist/lib'), { recursive: true });
+    fs.cpSync(path.join(root, 'dist/kusto-functions.js'), path.join(sdk, 'dist/kusto-functions.js'));
     const link = (name: string, target: string) => {
       fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
       fs.symlinkSync(target, path.join(modules, name), 'dir');
