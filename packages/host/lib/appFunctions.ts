@@ -197,3 +197,25 @@ function isLoopback(connection: string | undefined, env: NodeJS.ProcessEnv): boo
     return false;
   }
 }
+
+/**
+ * The functions `--functions` names (case-insensitive, as function names are), in registration order; all of them
+ * when `names` is undefined.
+ *
+ * @throws HostStartError naming the unknown names and listing the app's functions.
+ */
+export function selectFunctions(
+  functions: readonly HostFunction[],
+  names: readonly string[] | undefined,
+): HostFunction[] {
+  if (names === undefined) return [...functions];
+  const wanted = new Set(names.map((name) => name.toLowerCase()));
+  const unknown = names.filter((name) => !functions.some((fn) => fn.name.toLowerCase() === name.toLowerCase()));
+  if (unknown.length > 0) {
+    const known = functions.length > 0 ? functions.map((fn) => fn.name).join(', ') : '(none)';
+    throw new HostStartError(
+      `--functions: the app has no function named ${unknown.map((name) => `'${name}'`).join(', ')}. Its functions: ${known}.`,
+    );
+  }
+  return functions.filter((fn) => wanted.has(fn.name.toLowerCase()));
+}

@@ -1,10 +1,12 @@
 /**
  * local.settings.json, as Core Tools reads it: its `Values` become app settings (environment variables) unless the
  * environment already sets them, its `ConnectionStrings` become `ConnectionStrings:<name>` settings the same way
- * (where the Functions host looks a connection up first), and `Host.LocalHttpPort` is the default port.
+ * (where the Functions host looks a connection up first), `Host.LocalHttpPort` is the default port, and `Host.CORS` /
+ * `Host.CORSCredentials` the default CORS policy.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseCorsOrigins } from './cors';
 import { HostStartError } from './errors';
 
 /** What local.settings.json contributed. */
@@ -17,6 +19,10 @@ export interface LocalSettings {
   kept: string[];
   /** `Host.LocalHttpPort`, when given. */
   localHttpPort?: number;
+  /** `Host.CORS`: the allowed origins (or `*`), when given. */
+  cors?: string[];
+  /** `Host.CORSCredentials`, when given. */
+  corsCredentials?: boolean;
 }
 
 /**
@@ -79,7 +85,24 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
     apply(`ConnectionStrings:${name}`, text);
   }
   let localHttpPort: number | undefined;
+  let cors: string[] | undefined;
+  let corsCredentials: boolean | undefined;
   if (typeof host === 'object' && host !== null) {
+    const { CORS: corsText, CORSCredentials: credentials } = host as Record<string, unknown>;
+    if (corsText !== undefined) {
+      try {
+        if (typeof corsText !== 'string') throw new Error('give a string of comma-separated origins, or "*".');
+        cors = parseCorsOrigins(corsText);
+      } catch (cause) {
+        throw new HostStartError(`"Host.CORS" in ${file}: ${(cause as Error).message}`, { cause });
+      }
+    }
+    if (credentials !== undefined) {
+      if (typeof credentials !== 'boolean') {
+        throw new HostStartError(`"Host.CORSCredentials" in ${file} must be true or false.`);
+      }
+      corsCredentials = credentials;
+    }
     const port = (host as Record<string, unknown>).LocalHttpPort;
     if (port !== undefined) {
       if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) {
@@ -88,7 +111,7 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
       localHttpPort = port as number;
     }
   }
-  return { file, applied, kept, localHttpPort };
+  return { file, applied, kept, localHttpPort, cors, corsCredentials };
 }
 
 function sectionEntries(section: unknown, key: string, what: string, file: string): [string, unknown][] {

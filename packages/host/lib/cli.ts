@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `kusto-functions` command: `kusto-functions start [appDir] [--port 7071] [--script <file|glob>] [--host <ip>]
- * [--volatile]`, `--version`, `--help`. Start-up problems print once (their message, then the app's own stack frames
- * when the app's code failed) and exit with code 1; SIGINT / SIGTERM stop the host gracefully (a second signal exits
- * at once).
+ * [--volatile] [--functions <name>...] [--verbose] [--cors <origins>] [--cors-credentials]`, `--version`, `--help`.
+ * Start-up problems print once (their message, then the app's own stack frames when the app's code failed) and exit
+ * with code 1; SIGINT / SIGTERM stop the host gracefully (a second signal exits at once).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { scrubSecrets } from 'kusto-functions-engine';
+import { parseCorsOrigins } from './cors';
 import { HostStartError, userFrames } from './errors';
 import { startHost, DEFAULT_PORT, type HostOptions } from './startHost';
 
@@ -22,6 +23,12 @@ Options:
   --host <address>      interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --script <file|glob>  entry point(s) to load instead of package.json "main" (relative to the current directory)
   --volatile            keep the embedded emulator's data in memory only
+  --functions <name>... load and serve only these functions (space-separated, up to the next option; give
+                        appDir before it)
+  --verbose             also print debug lines (each request, each Kusto call), whatever host.json's log levels
+  --cors <origins>      comma-separated origins (or *) allowed to call the HTTP functions from a browser
+                        (default: local.settings.json Host.CORS)
+  --cors-credentials    allow cross-origin requests with credentials (default: local.settings.json Host.CORSCredentials)
   -v, --version         print the version
   -h, --help            show this help`;
 
@@ -41,6 +48,9 @@ const OPTIONS = {
   host: { type: 'string' },
   script: { type: 'string' },
   volatile: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  cors: { type: 'string' },
+  'cors-credentials': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -65,11 +75,40 @@ function usageErrorOf(error: NodeJS.ErrnoException): UsageError {
   }
 }
 
+/**
+ * Takes `--functions a b` out of the arguments: as Core Tools, the names are the arguments after it up to the next
+ * option (parseArgs only knows one value per occurrence). `--functions=a,b` works too.
+ */
+function takeFunctionNames(argv: readonly string[]): { rest: string[]; names?: string[] } {
+  const rest: string[] = [];
+  let names: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg !== '--functions' && !arg.startsWith('--functions=')) {
+      rest.push(arg);
+      continue;
+    }
+    names ??= [];
+    const given: string[] = [];
+    if (arg.startsWith('--functions=')) given.push(...arg.slice('--functions='.length).split(','));
+    else while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) given.push(argv[++i]);
+    const clean = given.map((name) => name.trim()).filter((name) => name !== '');
+    if (clean.length === 0) throw new UsageError('--functions needs one or more function names.');
+    names.push(...clean);
+  }
+  return { rest, names };
+}
+
 /** Parses the command line (without `node` and the script). */
 export function parseCommand(argv: readonly string[]): Command {
   let parsed;
+  const { rest, names } = takeFunctionNames(argv);
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw usageErrorOf(error as NodeJS.ErrnoException);
   }
@@ -94,6 +133,16 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.host !== undefined) options.host = values.host;
   if (values.script !== undefined) options.script = values.script;
   if (values.volatile) options.volatile = true;
+  if (names) options.functions = [...new Set(names)];
+  if (values.verbose) options.verbose = true;
+  if (values.cors !== undefined) {
+    try {
+      options.cors = parseCorsOrigins(values.cors);
+    } catch (error) {
+      throw new UsageError(`--cors: ${(error as Error).message}`);
+    }
+  }
+  if (values['cors-credentials']) options.corsCredentials = true;
   return { kind: 'start', options };
 }
 

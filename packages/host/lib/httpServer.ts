@@ -3,8 +3,9 @@
  * `POST /admin/functions/<name>` with `{"input": …}` invokes a non-HTTP function (202 Accepted), and
  * `GET /admin/host/status` reports the host's state. The admin API serves only requests sent from this machine (see
  * ./requestOrigin): a foreign `Origin` or a `Host` that is not this server's is 403, and an invocation must be sent as
- * `application/json` (415 otherwise), as Core Tools' clients send it. Closing stops accepting, lets requests under way
- * finish, then releases the port.
+ * `application/json` (415 otherwise), as Core Tools' clients send it. The function routes follow the CORS policy when
+ * there is one (./cors); the admin API does not. With debug logging each request is logged once answered. Closing
+ * stops accepting, lets requests under way finish, then releases the port.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import {
   toRpcHttp,
   writeRpcHttpResponse,
 } from './httpMessages';
+import { isPreflight, preflightHeaders, responseCorsHeaders, type CorsPolicy } from './cors';
 import type { Invoker } from './invoker';
 import { foreignRequestReason, hasJsonContentType, type ListenAddress } from './requestOrigin';
 import { delay, SHUTDOWN_GRACE_MS } from './shutdown';
@@ -36,6 +38,8 @@ export interface HostRoutes {
   functions: ReadonlyMap<string, HostFunction>;
   /** Runs invocations. */
   invoker: Invoker;
+  /** CORS on the function routes (`--cors`, local.settings.json `Host.CORS`); none when undefined. */
+  cors?: CorsPolicy;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -68,6 +72,16 @@ export class HostServer {
   constructor(log: HostLogger) {
     this.#log = log;
     this.#server = http.createServer((req, res) => {
+      if (this.#log.enabled('debug')) {
+        const started = performance.now();
+        res.once('finish', () =>
+          this.#log.host(
+            'debug',
+            // The path only: a query string may carry a function key or other secrets.
+            `Request ${req.method} ${(req.url ?? '/').split('?')[0]} answered ${res.statusCode} in ${Math.round(performance.now() - started)} ms.`,
+          ),
+        );
+      }
       const handled = this.#handle(req, res).catch((error: unknown) => {
         this.#log.host(
           'error',
@@ -137,6 +151,14 @@ export class HostServer {
     if (!routes || closing) {
       res.writeHead(503, { 'retry-after': '1', 'content-length': 0, ...extraHeaders }).end();
       return;
+    }
+    if (routes.cors) {
+      // As ASP.NET Core's CORS middleware: a preflight is answered before routing, whichever route it names.
+      if (isPreflight(method, req.headers)) {
+        res.writeHead(204, { ...preflightHeaders(routes.cors, req.headers), ...extraHeaders }).end();
+        return;
+      }
+      Object.assign(extraHeaders, responseCorsHeaders(routes.cors, req.headers));
     }
     const path = stripPrefix(pathname, routes.routePrefix);
     const route = path === undefined ? ({ kind: 'notFound' } as const) : routes.router.route(method, path);

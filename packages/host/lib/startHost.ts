@@ -11,10 +11,16 @@ import type { KustoEngine, TimeoutOptions } from 'kusto-functions-engine';
 import { resolveConnection } from 'kusto-functions-engine';
 import { KUSTO_EMULATOR_SETTING } from 'kusto-functions-bindings';
 import { FunctionsWorker } from './worker';
-import { describeFunction, describeMissingSetting, kustoConnections, missingBindingSettings } from './appFunctions';
-import type { HostFunction } from './appFunctions';
+import {
+  describeFunction,
+  describeMissingSetting,
+  kustoConnections,
+  missingBindingSettings,
+  selectFunctions,
+} from './appFunctions';
 import { loadEntryPoints, resolveEntryPoints } from './appLoader';
 import { applyLocalSettings } from './appSettings';
+import { corsPolicy } from './cors';
 import { startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
 import { HostStartError } from './errors';
 import { formatFunctionTable, functionInfos, type HostFunctionInfo } from './functionTable';
@@ -50,6 +56,14 @@ export interface HostOptions {
   log?: HostLogSink;
   /** Keep the embedded emulator's data in memory only (nothing under the app directory). */
   volatile?: boolean;
+  /** Load and serve only these functions (case-insensitive); an unknown name stops the start. Default: all. */
+  functions?: string[];
+  /** Log at debug level whatever host.json says (each request, each Kusto call). */
+  verbose?: boolean;
+  /** Origins (or `*`) allowed to call the HTTP functions from a browser. Default: local.settings.json `Host.CORS`. */
+  cors?: string[];
+  /** Allow credentials on cross-origin requests. Default: local.settings.json `Host.CORSCredentials`, else false. */
+  corsCredentials?: boolean;
 }
 
 /** A running host. */
@@ -97,6 +111,7 @@ function describeEmbedded(cluster: EmbeddedCluster, appDir: string): string[] {
     cluster.explicit.length > 0 ? [cluster.explicit, KUSTO_EMULATOR_SETTING] : [cluster.settings, 'not set'];
   const lines = [
     `Kusto: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} ${state}: using the embedded Kusto emulator at ${cluster.emulator.url} (${where}).`,
+    `Kusto: warmed the KQL parser and the Kusto client while starting the emulator: ${Math.round(cluster.startMs)} ms.`,
   ];
   if (cluster.created.length > 0) lines.push(`Kusto: created database ${cluster.created.join(', ')}.`);
   const loaded = cluster.databases.filter((d) => !cluster.created.includes(d));
@@ -135,7 +150,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const env = options.env ?? process.env;
   const settings = applyLocalSettings(appDir, env);
   const config = readHostJson(appDir);
-  const log = new HostLogger(options.log ?? consoleLogSink, config.logLevels);
+  // --verbose replaces host.json's levels: a per-category level there would otherwise still hide debug lines.
+  const log = new HostLogger(options.log ?? consoleLogSink, options.verbose ? { default: 'Debug' } : config.logLevels);
   const entry = resolveEntryPoints(appDir, options.script, cwd);
   const listenHost = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? settings.localHttpPort ?? DEFAULT_PORT;
@@ -174,7 +190,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.',
       );
     }
-    const functions: HostFunction[] = [...registered.values()].map(describeFunction);
+    const functions = selectFunctions([...registered.values()].map(describeFunction), options.functions);
     for (const fn of functions) names.add(fn.name);
 
     const connections = kustoConnections(functions, env);
@@ -217,6 +233,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       routePrefix: config.routePrefix,
       functions: new Map(functions.map((fn) => [fn.name.toLowerCase(), fn])),
       invoker,
+      cors: corsPolicy(options.cors ?? settings.cors, options.corsCredentials ?? settings.corsCredentials),
     });
 
     if (settings.file && settings.applied.length > 0) {

@@ -45,7 +45,7 @@ describe('the kusto-functions command', () => {
         [['start', '--port', 'x'], /--port must be a number from 0 to 65535; got 'x'/],
         [['start', '--port', '70000'], /--port must be a number/],
         [['start', '--script'], /--script needs a value/],
-        [['start', '--verbose'], /Unknown option '--verbose'/],
+        [['start', '--quiet'], /Unknown option '--quiet'/],
         [['start', 'a', 'b'], /Unexpected argument 'b'/],
         [['start', '--volatile=yes'], /--volatile takes no value/],
       ];
