@@ -1,5 +1,17 @@
 // Loaded by mocha before any spec (see .mocharc.json). The @azure/functions-core stand-in must be in place
 // before any module calls app.*: @azure/functions otherwise switches to its test mode for good.
-import { FunctionsHarness } from '../../lib/testing';
+import type { Context } from 'mocha';
+import { FunctionsHarness, startWarmedEmulator } from '../../lib/testing';
 
 FunctionsHarness.install();
+
+/**
+ * Root hooks: the KQL parser and the Kusto client are warmed once, as the README's testing recipe does, so the
+ * ~2 s is not paid inside whichever spec first starts an emulator (and its timeout).
+ */
+export const mochaHooks = {
+  async beforeAll(this: Context): Promise<void> {
+    this.timeout(10_000);
+    await (await startWarmedEmulator()).close();
+  },
+};
