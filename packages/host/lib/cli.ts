@@ -180,39 +180,47 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const options = command.options;
-  let host;
+  // Signals are handled from before the start: a Ctrl+C (or SIGTERM) that lands between "Host started." and the
+  // return of startHost must still stop the host gracefully, not kill it.
+  let host: Awaited<ReturnType<typeof startHost>> | undefined;
+  let firstSignalAt: number | undefined;
+  let stopped: ((code: number) => void) | undefined;
+  const closed = new Promise<number>((resolve) => (stopped = resolve));
+  const close = () => {
+    host!.close().then(
+      () => stopped!(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${(error as Error)?.message ?? String(error)}\n`);
+        stopped!(1);
+      },
+    );
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    if (firstSignalAt !== undefined) {
+      // Under `npm start` one Ctrl+C arrives twice (from the terminal and forwarded by npm): only a later one
+      // means "do not wait".
+      if (Date.now() - firstSignalAt < REPEAT_SIGNAL_MS) return;
+      process.stderr.write(`${signal} again: exiting without waiting.\n`);
+      process.exit(130);
+    }
+    firstSignalAt = Date.now();
+    if (host) close(); // else: closed as soon as the start completes
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     host = await startHost(options);
   } catch (error) {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     if (error instanceof HostStartError) {
       process.stderr.write(`${startErrorText(error)}\n`);
       return 1;
     }
     throw error;
   }
-  const running = host;
-  return new Promise<number>((resolve) => {
-    let firstSignalAt: number | undefined;
-    const stop = (signal: NodeJS.Signals) => {
-      if (firstSignalAt !== undefined) {
-        // Under `npm start` one Ctrl+C arrives twice (from the terminal and forwarded by npm): only a later one
-        // means "do not wait".
-        if (Date.now() - firstSignalAt < REPEAT_SIGNAL_MS) return;
-        process.stderr.write(`${signal} again: exiting without waiting.\n`);
-        process.exit(130);
-      }
-      firstSignalAt = Date.now();
-      running.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          process.stderr.write(`Shutdown failed: ${(error as Error)?.message ?? String(error)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  if (firstSignalAt !== undefined) close();
+  return closed;
 }
 
 if (require.main === module) {

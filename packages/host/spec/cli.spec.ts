@@ -126,6 +126,19 @@ describe('the kusto-functions command', () => {
     );
   });
 
+  it('stops gracefully on a SIGTERM that arrives while it is still starting', async function () {
+    this.timeout(60_000);
+    const env = { ...process.env };
+    delete env.KustoConnectionString;
+    // The Products example starts the embedded emulator and warms the KQL parser (seconds): a signal sent a second
+    // after the spawn lands during the start, after the command has begun handling signals.
+    const host = spawnHost(['start', 'examples/products', '--port', '0', '--volatile'], env);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    host.child.kill('SIGTERM');
+    expect(await host.exited).to.equal(0);
+    expect(host.stdout()).to.contain('Stopping the host...');
+  });
+
   it('stops gracefully on SIGTERM: the request under way completes, new ones are refused, terminate hooks run', async () => {
     const host = spawnHost(['start', appDir, '--script', fixtureScript('lifecycleApp'), '--port', '0']);
     try {
