@@ -7,6 +7,7 @@
 // ES modules that a CommonJS consumer under node16 cannot import, and @azure/identity's types need TypeScript 5.3.
 // So nothing here is re-exported from the connections barrel, the results or the ingestion module.
 import type { KustoEngine } from 'kusto-functions-bindings';
+import { loadKustoData } from './connections/modules';
 import { BindingEngine } from './engine';
 import type { KustoEngineOptions } from './engineOptions';
 import { STREAMING_LIMIT_BYTES as streamingLimitBytes } from './ingest';
@@ -45,3 +46,15 @@ export {
   type ResolveConnectionOptions,
 } from './connections/connection';
 export { scrubError, scrubSecrets, SECRET_MASK } from './connections/secrets';
+
+/**
+ * Loads the Kusto query client now (about 0.5 s) instead of on the first binding, for hosts and test setups that warm
+ * up before they serve. A client that cannot load is not reported here: the binding that needs it reports it.
+ */
+export function preloadKustoClient(): void {
+  try {
+    loadKustoData();
+  } catch {
+    // Only a warm-up; see above.
+  }
+}

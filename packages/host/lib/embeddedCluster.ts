@@ -13,9 +13,9 @@
  * the data directory was deleted — as database images run their init scripts only on an empty data directory.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { startEmulator, type KustoEmulator } from 'kusto-emulator';
+import { preloadKustoClient } from 'kusto-functions-engine';
 import { isKustoEmulatorSetting, KUSTO_EMULATOR_SETTING, readSetting } from 'kusto-functions-bindings';
 import { describeMissingSetting, type KustoConnectionUse } from './appFunctions';
 import { HostStartError } from './errors';
@@ -128,18 +128,6 @@ export function emulatorSettings(
   return { missing, explicit };
 }
 
-/**
- * Loads azure-kusto-data as the binding engine resolves it (~0.5 s), so the first binding does not pay for it: the
- * engine loads it lazily, on its first query, and Node's module cache hands the engine this copy.
- */
-export function loadKustoClient(): void {
-  try {
-    createRequire(require.resolve('kusto-functions-engine'))('azure-kusto-data');
-  } catch {
-    // Only a warm-up: a client that cannot load is reported by the engine, in its own words, when a binding runs.
-  }
-}
-
 function list(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
@@ -180,7 +168,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // synchronous CPU on this thread (~2 s), so a background warm-up would only move that wait onto the first request.
   const started = performance.now();
   const emulator = await startEmulator({ dataDir, warmUp: true });
-  loadKustoClient();
+  preloadKustoClient();
   const startMs = performance.now() - started;
   const created: string[] = [];
   try {

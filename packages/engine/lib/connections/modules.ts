@@ -1,7 +1,7 @@
 /**
  * Lazy loading of the Kusto and identity client packages.
  *
- * They are large (axios, MSAL, storage clients) and only a binding that runs needs them, so nothing in lib/kusto
+ * They are large (axios, MSAL, storage clients) and only a binding that runs needs them, so nothing in the engine
  * imports them at module load: every use goes through these functions, which `require` on first call. Only types are
  * imported statically (erased at compile time).
  */

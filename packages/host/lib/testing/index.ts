@@ -18,10 +18,9 @@
  * @packageDocumentation
  */
 import { expandRoute, parseRouteTemplate } from 'kusto-functions-bindings';
-import type { KustoEngine, TriggerData } from 'kusto-functions-engine';
+import { preloadKustoClient, type KustoEngine, type TriggerData } from 'kusto-functions-engine';
 import { startEmulator, type EmulatorOptions, type KustoEmulator } from 'kusto-emulator';
 import { describeFunction } from '../appFunctions';
-import { loadKustoClient } from '../embeddedCluster';
 import { HostLogger } from '../hostLog';
 import { Invoker } from '../invoker';
 import {
@@ -61,7 +60,7 @@ export { startEmulator, type EmulatorOptions, type KustoEmulator } from 'kusto-e
  */
 export async function startWarmedEmulator(options: EmulatorOptions = {}): Promise<KustoEmulator> {
   const emulator = await startEmulator({ ...options, warmUp: true });
-  loadKustoClient();
+  preloadKustoClient();
   return emulator;
 }
 
