@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { createConsumerApp, tempDir } from './consumerApp';
+import { createConsumerApp, runBench, tempDir } from './consumerApp';
 import { median, msSince, percentile } from './stats';
 
 const BASELINE = "require('@azure/functions'); require('reflect-metadata')";
@@ -122,12 +122,4 @@ function main() {
   }
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    // The message already holds npm's and the build's output, which printing the cause would repeat.
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runBench(main);

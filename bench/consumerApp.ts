@@ -79,3 +79,14 @@ export function createConsumerApp(dir: string): { app: string; tarballs: Tarball
   installApp(app, [tarballs.sdk, tarballs.bindings, ...PEERS]);
   return { app, tarballs };
 }
+
+/** Runs a bench's main; a failure prints its message alone and sets the exit code. */
+export function runBench(main: () => void): void {
+  try {
+    main();
+  } catch (error) {
+    // The message already holds npm's and the build's output, which printing the cause would repeat.
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PEERS, createConsumerApp, installApp, tempDir } from './consumerApp';
+import { PEERS, createConsumerApp, installApp, runBench, tempDir } from './consumerApp';
 import { fmt } from './stats';
 
 const GOALS = { packages: 8, duMb: 4, tarballKb: 300 };
@@ -119,12 +119,4 @@ function main() {
   if (!r.met) process.exitCode = 1;
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    // The message already holds npm's and the build's output, which printing the cause would repeat.
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runBench(main);
