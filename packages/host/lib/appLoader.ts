@@ -86,3 +86,33 @@ export function loadEntryPoints(worker: FunctionsWorker, entry: EntryPoints): Ma
   }
   return functions;
 }
+
+/** Modules a load of the app added to the require cache, by file name. */
+export type LoadedModules = Map<string, NodeJS.Module>;
+
+/**
+ * Runs `load` and records in `modules` what it added to the require cache (also when it throws): the app's own
+ * modules and the libraries it loaded first (@azure/functions, kusto-functions, class-transformer), which a reload
+ * must load afresh with it, as a restarted worker would.
+ */
+export function trackModules<T>(load: () => T, modules: LoadedModules): T {
+  const before = new Set(Object.keys(require.cache));
+  try {
+    return load();
+  } finally {
+    for (const [file, module] of Object.entries(require.cache)) {
+      if (!before.has(file) && module) modules.set(file, module);
+    }
+  }
+}
+
+/** Takes modules out of the require cache, so that the next require loads them from disk. */
+export function unloadModules(modules: LoadedModules): void {
+  for (const file of modules.keys()) delete require.cache[file];
+}
+
+/** Puts modules back into the require cache (when a reload failed), dropping what the failed load added. */
+export function restoreModules(modules: LoadedModules, failed: LoadedModules): void {
+  for (const file of failed.keys()) delete require.cache[file];
+  for (const [file, module] of modules) require.cache[file] = module;
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `kusto-functions` command: `kusto-functions start [appDir] [--port 7071] [--script <file|glob>] [--host <ip>]
- * [--volatile] [--functions <name>...] [--verbose] [--cors <origins>] [--cors-credentials]`, `--version`, `--help`.
+ * [--volatile] [--watch] [--functions <name>...] [--verbose] [--cors <origins>] [--cors-credentials]`, `--version`, `--help`.
  * Start-up problems print once (their message, then the app's own stack frames when the app's code failed) and exit
  * with code 1; SIGINT / SIGTERM stop the host gracefully (a second signal exits at once).
  */
@@ -25,6 +25,8 @@ Options:
   --volatile            keep the embedded emulator's data in memory only
   --functions <name>... load and serve only these functions (space-separated, up to the next option; give
                         appDir before it)
+  --watch               rebuild (package.json "build" script) and reload the functions when the app's files
+                        change, keeping the embedded emulator and its data
   --verbose             also print debug lines (each request, each Kusto call), whatever host.json's log levels
   --cors <origins>      comma-separated origins (or *) allowed to call the HTTP functions from a browser
                         (default: local.settings.json Host.CORS)
@@ -48,6 +50,7 @@ const OPTIONS = {
   host: { type: 'string' },
   script: { type: 'string' },
   volatile: { type: 'boolean' },
+  watch: { type: 'boolean' },
   verbose: { type: 'boolean' },
   cors: { type: 'string' },
   'cors-credentials': { type: 'boolean' },
@@ -133,6 +136,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.host !== undefined) options.host = values.host;
   if (values.script !== undefined) options.script = values.script;
   if (values.volatile) options.volatile = true;
+  if (values.watch) options.watch = true;
   if (names) options.functions = [...new Set(names)];
   if (values.verbose) options.verbose = true;
   if (values.cors !== undefined) {

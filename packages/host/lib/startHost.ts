@@ -12,13 +12,22 @@ import { resolveConnection } from 'kusto-functions-engine';
 import { KUSTO_EMULATOR_SETTING } from 'kusto-functions-bindings';
 import { FunctionsWorker } from './worker';
 import {
+  type HostFunction,
   describeFunction,
   describeMissingSetting,
   kustoConnections,
   missingBindingSettings,
   selectFunctions,
 } from './appFunctions';
-import { loadEntryPoints, resolveEntryPoints } from './appLoader';
+import {
+  loadEntryPoints,
+  resolveEntryPoints,
+  restoreModules,
+  trackModules,
+  unloadModules,
+  type LoadedModules,
+} from './appLoader';
+import { AppWatcher } from './appWatcher';
 import { applyLocalSettings } from './appSettings';
 import { corsPolicy } from './cors';
 import { startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
@@ -64,6 +73,11 @@ export interface HostOptions {
   cors?: string[];
   /** Allow credentials on cross-origin requests. Default: local.settings.json `Host.CORSCredentials`, else false. */
   corsCredentials?: boolean;
+  /**
+   * Rebuild (package.json `build` script) and reload the functions when the app's files change, keeping the port
+   * and the embedded emulator's data; a failed build or reload keeps the last good functions serving.
+   */
+  watch?: boolean;
 }
 
 /** A running host. */
@@ -76,8 +90,14 @@ export interface RunningHost {
   readonly routePrefix: string;
   /** The embedded emulator, when a Kusto setting was not set. */
   readonly emulator?: KustoEmulator;
-  /** The app's functions. */
+  /** The app's functions (those of the last successful reload, with `watch`). */
   readonly functions: readonly HostFunctionInfo[];
+  /**
+   * Loads the app's entry points again and serves their functions instead, as `watch` does after a build; the
+   * embedded emulator and its data stay. Rejects, keeping the previous functions serving, when the new code cannot
+   * be loaded.
+   */
+  reload(): Promise<void>;
   /**
    * Stops gracefully: stops accepting, lets invocations under way finish, runs the app's terminate hooks, closes
    * the binding engine and the emulator (its data flushed). Idempotent.
@@ -100,6 +120,14 @@ function createEngine(env: NodeJS.ProcessEnv, log: HostLogger, timeouts: Timeout
     log: (level, message) => log.host(level, `Kusto: ${message}`),
     timeouts,
   });
+}
+
+/** The part of a started host that a reload replaces. */
+interface LoadedApp {
+  functions: HostFunction[];
+  infos: HostFunctionInfo[];
+  timers: TimerScheduler;
+  modules: LoadedModules;
 }
 
 function describeEmbedded(cluster: EmbeddedCluster, appDir: string): string[] {
@@ -181,15 +209,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
     cleanups.push(stopLogs);
 
-    const registered = loadEntryPoints(worker, entry);
-    // As the worker does once the app is loaded (this also locks app.setup). HTTP streaming answers through a proxy
-    // the host does not speak yet: refuse it clearly rather than hang every request.
-    const capabilities = await worker.programmingModel?.getCapabilities?.({});
-    if (capabilities?.HttpUri) {
-      throw new HostStartError(
-        'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.',
-      );
-    }
+    // What the app loads is tracked, so that a reload can load it afresh.
+    const appModules: LoadedModules = new Map();
+    const registered = trackModules(() => loadEntryPoints(worker, entry), appModules);
+    const checkCapabilities = async () => {
+      // As the worker does once the app is loaded (this also locks app.setup). HTTP streaming answers through a
+      // proxy the host does not speak yet: refuse it clearly rather than hang every request.
+      const capabilities = await worker.programmingModel?.getCapabilities?.({});
+      if (capabilities?.HttpUri) {
+        throw new HostStartError(
+          'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support yet: remove it to run locally.',
+        );
+      }
+    };
+    await checkCapabilities();
     const functions = selectFunctions([...registered.values()].map(describeFunction), options.functions);
     for (const fn of functions) names.add(fn.name);
 
@@ -204,19 +237,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         volatile: options.volatile,
       });
       if (embedded) cleanups.push(() => embedded!.emulator.close());
-      for (const setting of connections.keys()) {
+    }
+    const checkConnections = (fns: HostFunction[], hint = '') => {
+      for (const setting of kustoConnections(fns, env).keys()) {
         if (embedded?.settings.includes(setting)) continue;
         try {
           resolveConnection(setting, { env });
         } catch (cause) {
-          throw new HostStartError((cause as Error).message, { cause });
+          throw new HostStartError(`${(cause as Error).message}${hint}`, { cause });
         }
       }
-    }
+    };
+    checkConnections(functions);
     // Also when no connection is known at start (a `%Setting%` connection not set): its invocations then fail by name.
-    const hasKusto = functions.some((fn) => fn.kustoInputs.length + fn.kustoOutputs.length > 0);
-    const engine = hasKusto ? createEngine(env, log, config.kustoTimeouts) : undefined;
-    if (engine) cleanups.push(() => engine.close());
+    const hasKusto = (fns: HostFunction[]) => fns.some((fn) => fn.kustoInputs.length + fn.kustoOutputs.length > 0);
+    let engine = hasKusto(functions) ? createEngine(env, log, config.kustoTimeouts) : undefined;
+    cleanups.push(() => engine?.close());
 
     const invoker = new Invoker(worker, () => engine, log, { functionTimeoutMs: config.functionTimeoutMs });
     const timers = new TimerScheduler(functions, env, invoker, log);
@@ -227,14 +263,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
 
     const baseUrl = `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`;
-    const infos = functionInfos(functions, `http://${displayHost(listenHost)}:${port}`, config.routePrefix);
-    server.serve({
-      router: new HttpRouter(functions),
-      routePrefix: config.routePrefix,
-      functions: new Map(functions.map((fn) => [fn.name.toLowerCase(), fn])),
-      invoker,
-      cors: corsPolicy(options.cors ?? settings.cors, options.corsCredentials ?? settings.corsCredentials),
-    });
+    const infosOf = (fns: HostFunction[]) =>
+      functionInfos(fns, `http://${displayHost(listenHost)}:${port}`, config.routePrefix);
+    const cors = corsPolicy(options.cors ?? settings.cors, options.corsCredentials ?? settings.corsCredentials);
+    const serve = (fns: HostFunction[]) =>
+      server.serve({
+        router: new HttpRouter(fns),
+        routePrefix: config.routePrefix,
+        functions: new Map(fns.map((fn) => [fn.name.toLowerCase(), fn])),
+        invoker,
+        cors,
+      });
+    serve(functions);
+    let current: LoadedApp = { functions, infos: infosOf(functions), timers, modules: appModules };
 
     if (settings.file && settings.applied.length > 0) {
       log.startup(`Settings: ${settings.applied.length} from ${path.relative(cwd, settings.file) || settings.file}.`);
@@ -243,14 +284,77 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const [setting] of connections) {
       if (!embedded?.settings.includes(setting)) log.startup(`Kusto: ${setting} is set: using that cluster.`);
     }
-    for (const m of missingBindingSettings(functions, env)) {
-      log.host(
-        'warning',
-        `${describeMissingSetting(m)}, so its invocations will fail. Add it to the Values of local.settings.json.`,
-      );
-    }
+    const warnMissingSettings = (fns: HostFunction[]) => {
+      for (const m of missingBindingSettings(fns, env)) {
+        log.host(
+          'warning',
+          `${describeMissingSetting(m)}, so its invocations will fail. Add it to the Values of local.settings.json.`,
+        );
+      }
+    };
+    warnMissingSettings(functions);
     log.startup(`Now listening on: ${baseUrl}`);
-    for (const line of formatFunctionTable(infos)) log.startup(line);
+    for (const line of formatFunctionTable(current.infos)) log.startup(line);
+
+    // One reload at a time: the watcher serializes its own, and `reload()` calls queue behind them.
+    let reloading: Promise<void> = Promise.resolve();
+    const reloadApp = async () => {
+      const started = performance.now();
+      const previous = worker.detach();
+      unloadModules(current.modules);
+      const modules: LoadedModules = new Map();
+      let next: LoadedApp;
+      try {
+        const loaded = trackModules(
+          () => loadEntryPoints(worker, resolveEntryPoints(appDir, options.script, cwd)),
+          modules,
+        );
+        await checkCapabilities();
+        const fns = selectFunctions([...loaded.values()].map(describeFunction), options.functions);
+        checkConnections(fns, ' (the embedded emulator is chosen at start: restart the host to use it)');
+        next = { functions: fns, infos: infosOf(fns), timers: new TimerScheduler(fns, env, invoker, log), modules };
+      } catch (cause) {
+        // Back to the previous app exactly: its modules, registrations and programming model.
+        restoreModules(current.modules, modules);
+        worker.attach(previous);
+        throw new HostStartError(`Reload failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      }
+      const replaced = current;
+      replaced.timers.stop();
+      try {
+        await worker.terminateApp(previous);
+      } catch (error) {
+        log.host('error', `An app terminate hook failed: ${(error as Error)?.message ?? String(error)}`);
+      }
+      if (!engine && hasKusto(next.functions)) engine = createEngine(env, log, config.kustoTimeouts);
+      names.clear();
+      for (const fn of next.functions) names.add(fn.name);
+      current = next;
+      serve(next.functions);
+      try {
+        await worker.startApp(appDir);
+      } catch (error) {
+        log.host('error', `An app start hook failed: ${(error as Error)?.message ?? String(error)}`);
+      }
+      next.timers.start();
+      warnMissingSettings(next.functions);
+      log.host(
+        'information',
+        `Reloaded ${next.functions.length} function${next.functions.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms.`,
+      );
+      for (const line of formatFunctionTable(next.infos)) log.startup(line);
+    };
+    const reload = () => {
+      const run = reloading.catch(() => undefined).then(reloadApp);
+      reloading = run;
+      return run;
+    };
+
+    const watcher = options.watch ? new AppWatcher({ appDir, log, reload }) : undefined;
+    if (watcher) {
+      cleanups.push(() => watcher.close());
+      log.startup(watcher.description);
+    }
     log.startup('Host started. Press Ctrl+C to stop.');
     timers.start();
 
@@ -260,11 +364,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       port,
       routePrefix: config.routePrefix,
       emulator: embedded?.emulator,
-      functions: infos,
+      get functions() {
+        return current.infos;
+      },
+      reload,
       close: () => {
         closing ??= (async () => {
           log.host('information', 'Stopping the host...');
-          timers.stop();
+          await watcher?.close();
+          await reloading.catch(() => undefined);
+          current.timers.stop();
           const deadline = Date.now() + SHUTDOWN_GRACE_MS;
           await server.close(SHUTDOWN_GRACE_MS);
           await invoker.drain(Math.max(0, deadline - Date.now()));

@@ -53,6 +53,16 @@ export interface WorkerInvocationResult {
   logs: WorkerLogEntry[];
 }
 
+/** What an app registered in the worker, taken out by {@link FunctionsWorker.detach}. */
+export interface WorkerAppState {
+  /** Functions by name. */
+  readonly functions: ReadonlyMap<string, RegisteredFunction>;
+  /** Hooks by name. */
+  readonly hooks: ReadonlyMap<HookName, ReadonlySet<HookCallback>>;
+  /** The programming model @azure/functions set. */
+  readonly model: ProgrammingModel | undefined;
+}
+
 /** Hook names of the worker API. */
 export type HookName = 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate' | 'log';
 
@@ -156,6 +166,30 @@ export class FunctionsWorker {
     return captured;
   }
 
+  /**
+   * Takes the app's registrations out of the worker (functions, hooks, programming model), leaving it empty for a
+   * new load of the app; {@link FunctionsWorker.attach} puts them back when that load fails.
+   */
+  detach(): WorkerAppState {
+    const state: WorkerAppState = {
+      functions: new Map(this.#functions),
+      hooks: new Map([...this.#hooks].map(([name, set]) => [name, new Set(set)])),
+      model: this.#model,
+    };
+    this.#functions.clear();
+    this.#hooks.clear();
+    return state;
+  }
+
+  /** Restores registrations taken out by {@link FunctionsWorker.detach}, replacing the current ones. */
+  attach(state: WorkerAppState): void {
+    this.#functions.clear();
+    this.#hooks.clear();
+    for (const [name, fn] of state.functions) this.#functions.set(name, fn);
+    for (const [name, set] of state.hooks) this.#hooks.set(name, new Set(set));
+    this.#model = state.model;
+  }
+
   /** Forgets registered functions and hooks (between test suites). */
   reset(): void {
     this.#functions.clear();
@@ -174,9 +208,13 @@ export class FunctionsWorker {
     }
   }
 
-  /** Runs the app terminate hooks, as the worker does when the host shuts it down. */
-  async terminateApp(): Promise<void> {
-    for (const hook of [...(this.#hooks.get('appTerminate') ?? [])]) {
+  /**
+   * Runs the app terminate hooks, as the worker does when the host shuts it down: the current app's, or those of an
+   * app taken out by {@link FunctionsWorker.detach} (when a reload replaces it).
+   */
+  async terminateApp(state?: WorkerAppState): Promise<void> {
+    const hooks = (state?.hooks ?? this.#hooks).get('appTerminate') ?? [];
+    for (const hook of [...hooks]) {
       await hook({ hookData: {}, appHookData: this.#appHookData });
     }
   }
