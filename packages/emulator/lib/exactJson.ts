@@ -15,7 +15,53 @@ export function writeExactJson(value: unknown, out: string[]): void {
   write(value, out);
 }
 
-function write(value: unknown, out: string[]): void {
+/** Literal JSON text queued between values while writing nested arrays and objects. */
+class Text {
+  constructor(readonly text: string) {}
+}
+
+const COMMA = new Text(',');
+const CLOSE_ARRAY = new Text(']');
+const CLOSE_OBJECT = new Text('}');
+
+/**
+ * Writes with an explicit stack rather than recursion: a value nested thousands of levels deep (a `dynamic` read
+ * from some source before its depth was checked) is written, never a stack overflow that fails a whole response.
+ */
+function write(root: unknown, out: string[]): void {
+  if (root === null || typeof root !== 'object') {
+    writeScalar(root, out);
+    return;
+  }
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value instanceof Text) {
+      out.push(value.text);
+    } else if (value === null || typeof value !== 'object') {
+      writeScalar(value, out);
+    } else if (Array.isArray(value)) {
+      out.push('[');
+      stack.push(CLOSE_ARRAY);
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push(value[i]);
+        if (i > 0) stack.push(COMMA);
+      }
+    } else if (value instanceof Date) {
+      out.push(JSON.stringify(value.toISOString()));
+    } else {
+      out.push('{');
+      stack.push(CLOSE_OBJECT);
+      const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        stack.push(entries[i][1], new Text(`${JSON.stringify(entries[i][0])}:`));
+        if (i > 0) stack.push(COMMA);
+      }
+    }
+  }
+}
+
+function writeScalar(value: unknown, out: string[]): void {
   switch (typeof value) {
     case 'bigint':
       out.push(value.toString());
@@ -32,32 +78,8 @@ function write(value: unknown, out: string[]): void {
       out.push(value ? 'true' : 'false');
       return;
     case 'undefined':
-      out.push('null');
-      return;
     case 'object':
-      if (value === null) {
-        out.push('null');
-      } else if (Array.isArray(value)) {
-        out.push('[');
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(',');
-          write(value[i], out);
-        }
-        out.push(']');
-      } else if (value instanceof Date) {
-        out.push(JSON.stringify(value.toISOString()));
-      } else {
-        out.push('{');
-        let first = true;
-        for (const [key, item] of Object.entries(value)) {
-          if (item === undefined) continue;
-          if (!first) out.push(',');
-          first = false;
-          out.push(JSON.stringify(key), ':');
-          write(item, out);
-        }
-        out.push('}');
-      }
+      out.push('null');
       return;
     default:
       throw new TypeError(`Cannot write a ${typeof value} as JSON.`);

@@ -18,11 +18,26 @@ import {
   type Value,
 } from '../model';
 import { toDynamic, toText } from '../values/valueWriters';
+import { dynamicDepthExceeds, dynamicTooDeep } from '../limits';
 import { booleanProperty, CommandReader, readWithProperties } from './commandReader';
 import { type CommandContext, contextDatabase, resultTable } from './context';
 import { checkColumns, newTable } from './tableCommands';
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Refuses a query result holding a dynamic value nested deeper than any ingestion path accepts (a query can build one
+ * with pack() of pack() …), before anything is created or replaced.
+ */
+function checkDynamicDepth(source: ResultTable): void {
+  const dynamicColumns = source.columns.flatMap((column, i) => (column.type === 'dynamic' ? [i] : []));
+  if (dynamicColumns.length === 0) return;
+  source.rows.forEach((row, r) => {
+    for (const i of dynamicColumns) {
+      if (dynamicDepthExceeds(row[i])) throw dynamicTooDeep(`Row ${r + 1}, column '${source.columns[i].name}'`);
+    }
+  });
+}
 
 /** Parses a property holding a JSON array of strings (`tags`, `ingestIfNotExists`). */
 function stringArrayProperty(properties: Map<string, string>, name: string): string[] {
@@ -226,6 +241,7 @@ export function ingestFromQuery(
   );
   reader.expectPunct('<|');
   const source = runSource(context, database, reader.rest(), run);
+  checkDynamicDepth(source);
   let table = database.tables.get(name);
   if (verb === 'set' && table) {
     throw new KustoEmulatorError(
@@ -252,8 +268,11 @@ export function ingestFromQuery(
   } else if (booleanProperty(properties, 'extend_schema') && source.columns.length > table.columns.length) {
     const extra = source.columns.slice(table.columns.length).map((c) => ({ ...c }));
     checkColumns([...table.columns, ...extra]);
-    for (const extent of table.extents)
-      extent.rows = extent.rows.map((r) => [...r, ...extra.map((c) => (c.type === 'string' ? '' : null))]);
+    // New extents, not rewritten ones: extents are immutable once stored (persistence logs them by identity).
+    table.extents = table.extents.map((extent) => ({
+      ...extent,
+      rows: extent.rows.map((r) => [...r, ...extra.map((c) => (c.type === 'string' ? '' : null))]),
+    }));
     table.columns = [...table.columns, ...extra];
     schemaChanged = true;
   }
@@ -267,6 +286,7 @@ export function ingestFromQuery(
   const rows = source.rows.map((row) =>
     target.columns.map((column, i) => convertValue(source.columns[i].type, column, row[i] ?? null, i)),
   );
+
   if (properties.has('folder')) target.folder = properties.get('folder');
   if (properties.has('docstring')) target.docString = properties.get('docstring');
   // Checked before a replace clears the tags it looks at.

@@ -15,6 +15,7 @@ import { QueryCompiler, type CompiledQuery } from './queryCompiler';
 import { diagnosticsError } from './diagnostics';
 import { LruCache } from './planCache';
 import { serverTimeoutMs } from './runtime';
+import { checkQueryShape, DEFAULT_QUERY_MEMORY_BUDGET, limitsExceeded } from '../limits';
 import { parseParameterValue } from '../values/valueReaders';
 
 /** One query to run. */
@@ -68,6 +69,7 @@ function compile(request: QueryRequest): CompiledQuery {
     return cached;
   }
   counters.compilations++;
+  checkQueryShape(request.text);
   const code = kusto().KustoCode.ParseAndAnalyze(request.text, schema.globals);
   const error = diagnosticsError(code, request.text);
   if (error) throw error;
@@ -109,16 +111,45 @@ export function executeQuery(request: QueryRequest): ResultTable[] {
   rt.now = request.now;
   rt.catalog = request.catalog;
   rt.database = request.database;
-  rt.deadline = Date.now() + serverTimeoutMs(request.options);
-  rt.runId++;
+  rt.begin(Date.now() + serverTimeoutMs(request.options), memoryBudget(request.options, compiled.setOptions));
   if (request.setOptions) Object.assign(request.setOptions, compiled.setOptions);
   bindParameters(compiled, request);
-  return compiled.results.map((r) => ({
-    name: r.name,
-    columns: r.plan.columns.map((c) => ({ ...c })),
-    // Fresh row arrays: plans may hand out the table's own row arrays, which callers must never be able to change.
-    rows: r.plan.run().map((row) => row.slice()),
-  }));
+  try {
+    return compiled.results.map((r) => ({
+      name: r.name,
+      columns: r.plan.columns.map((c) => ({ ...c })),
+      // Fresh row arrays: plans may hand out the table's own row arrays, which callers must never be able to change.
+      rows: r.plan.run().map((row) => row.slice()),
+    }));
+  } catch (error) {
+    // V8's own limits (a string or array past its largest length, a recursion past the stack) are the query's
+    // limits too: the query fails as Kusto fails one over its limits, not as an internal error.
+    if (error instanceof RangeError) throw limitsExceeded(`${error.message} (E_RUNAWAY_QUERY).`, 'E_RUNAWAY_QUERY');
+    throw error;
+  } finally {
+    rt.memoryUsed = 0;
+  }
+}
+
+/** Request options and `set` statements that lower a query's memory budget (the lowest wins, as in Kusto). */
+const MEMORY_OPTIONS = ['max_memory_consumption_per_query_per_node', 'maxmemoryconsumptionperiterator'];
+
+/** The run's memory budget: the default, lowered by the request's options or the query's `set` statements. */
+function memoryBudget(options: Record<string, unknown>, setOptions: Record<string, Value>): number {
+  let budget = DEFAULT_QUERY_MEMORY_BUDGET;
+  for (const source of [options, setOptions]) {
+    for (const [key, raw] of Object.entries(source)) {
+      if (!MEMORY_OPTIONS.includes(key.toLowerCase())) continue;
+      const n = typeof raw === 'bigint' ? Number(raw) : typeof raw === 'string' ? Number(raw.trim()) : raw;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+        throw new KustoEmulatorError(
+          `The request option '${key}' must be a positive number of bytes, not ${JSON.stringify(String(raw))}.`,
+        );
+      }
+      budget = Math.min(budget, n);
+    }
+  }
+  return budget;
 }
 
 /**

@@ -182,6 +182,7 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
             if (kind !== 'rightsemi' && kind !== 'rightanti') out.push(l.concat(rightRows[i]));
           }
           rt.tick(matches.length);
+          rt.chargeRows(matches.length, l.length + rightRows[0].length);
           if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('join');
         } else if (kind === 'leftouter' || kind === 'fullouter') {
           out.push(l.concat(rightNulls));

@@ -92,6 +92,7 @@ export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scop
           out.push(build(row, computed));
         }
         rt.tick(n + 1);
+        rt.chargeRows(n, row.length + targets.length);
         if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('mv-expand');
       }
       return out;

@@ -7,6 +7,7 @@
 import type { Catalog } from '../catalog';
 import type { Column, Database, Extent, Value } from '../model';
 import { KustoEmulatorError } from '../errors';
+import { DEFAULT_QUERY_MEMORY_BUDGET, MAX_STRING_VALUE_LENGTH, queryMemoryExceeded, stringTooLong } from '../limits';
 import { parseTimespan } from '../values/timespanText';
 
 /** One row: values in the relation's column order. */
@@ -68,7 +69,20 @@ export class Runtime {
   catalog!: Catalog;
   /** The database in scope. */
   database!: Database;
+  /** Bytes the run's values may hold (see {@link charge}). */
+  memoryBudget = DEFAULT_QUERY_MEMORY_BUDGET;
+  /** Estimated bytes of the values the run has produced so far. */
+  memoryUsed = 0;
   private counter = 0;
+
+  /** Starts a run: a fresh memory account, the deadline and the budget of this request. */
+  begin(deadline: number, memoryBudget: number): void {
+    this.deadline = deadline;
+    this.memoryBudget = memoryBudget;
+    this.memoryUsed = 0;
+    this.counter = 0;
+    this.runId++;
+  }
 
   /** Counts `n` processed rows and throws once the deadline has passed (checked every few thousand rows). */
   tick(n = 1): void {
@@ -77,6 +91,38 @@ export class Runtime {
       this.counter = 0;
       this.checkDeadline();
     }
+  }
+
+  /**
+   * Counts work other than rows (`units` characters scanned by a regular expression, repeated or copied by a string
+   * function), so that a few costly rows reach the deadline check as surely as many cheap ones.
+   */
+  work(units: number): void {
+    this.tick(units);
+  }
+
+  /**
+   * Accounts a string value a function produced: fails the query when it is longer than one value may be, or when the
+   * run's values together pass the memory budget. The engine materialises each operator's rows, so what a run
+   * produced is close to what it holds; counting at production costs one addition per value.
+   */
+  chargeString(value: string, producer: string): void {
+    const n = value.length;
+    if (n > MAX_STRING_VALUE_LENGTH) throw stringTooLong(producer, n);
+    // Two bytes per UTF-16 code unit, plus the string's header.
+    this.charge(2 * n + 16);
+    this.tick(n >>> 6);
+  }
+
+  /** Accounts `n` new rows of `width` values: the row arrays and their slots (values are accounted apart). */
+  chargeRows(n: number, width: number): void {
+    this.charge(n * (32 + 8 * width));
+  }
+
+  /** Adds `bytes` to the run's memory account; throws Kusto's low-memory failure past the budget. */
+  charge(bytes: number): void {
+    this.memoryUsed += bytes;
+    if (this.memoryUsed > this.memoryBudget) throw queryMemoryExceeded(this.memoryBudget);
   }
 
   /** Throws the query-expired error when the deadline has passed. */

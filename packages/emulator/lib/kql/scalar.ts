@@ -7,11 +7,18 @@ import { type Column, type DynamicValue, type KustoScalarType, NUMERIC_TYPES, ty
 import { notSupported, syntaxError } from '../errors';
 import { elements, isTabular, kindOf, textOf, type KNode } from './language';
 import { literalValue } from './literals';
-import { ingestionTimeOf, type ScalarPlan } from './runtime';
+import { ingestionTimeOf, type Runtime, type ScalarPlan } from './runtime';
 import type { Scope } from './scope';
 import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
-import { binaryOperator, convertValue, hashKey, scalarFunctions, unaryOperator } from './scalarApi';
+import {
+  binaryOperator,
+  convertValue,
+  hashKey,
+  scalarFunctions,
+  type ScalarFunctionImpl,
+  unaryOperator,
+} from './scalarApi';
 import { fromJson } from '../values/valueReaders';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
@@ -409,7 +416,26 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   const argTypes = args.map((a) => typeOf(c, a));
   const resultType = typeOf(c, node);
   const plans = args.map((a) => compileScalarExpression(c, a, columns, scope));
-  const ctx = c.runtime;
+  const call = callPlan(impl, plans, argTypes, resultType, c.runtime);
+  if (resultType !== 'string') return call;
+  // Strings are what a function can grow without bound (strrep, strcat …): each one is accounted.
+  const rt = c.runtime;
+  const producer = `${name}()`;
+  return (row) => {
+    const v = call(row);
+    if (typeof v === 'string') rt.chargeString(v, producer);
+    return v;
+  };
+}
+
+/** The plan calling a scalar function with its arguments' plans (unrolled for the common arities). */
+function callPlan(
+  impl: ScalarFunctionImpl,
+  plans: ScalarPlan[],
+  argTypes: KustoScalarType[],
+  resultType: KustoScalarType,
+  ctx: Runtime,
+): ScalarPlan {
   switch (plans.length) {
     case 0:
       return () => impl([], argTypes, resultType, ctx);

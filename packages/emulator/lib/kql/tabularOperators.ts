@@ -41,7 +41,10 @@ export function mapRows(c: Compiler, rows: Row[], f: (row: Row) => Row): Row[] {
   const out = new Array<Row>(n);
   for (let i = 0; i < n; i++) {
     out[i] = f(rows[i]);
-    if ((i & 4095) === 4095) rt.tick(4096);
+    if ((i & 4095) === 4095) {
+      rt.tick(4096);
+      rt.chargeRows(4096, out[i].length);
+    }
   }
   return out;
 }
@@ -381,6 +384,7 @@ function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
         rows.push([v]);
         if ((rows.length & 4095) === 0) {
           rt.tick(4096);
+          rt.chargeRows(4096, 1);
           if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
         }
       }

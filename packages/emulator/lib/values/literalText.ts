@@ -9,9 +9,14 @@ import { parseDatetime } from './datetimeText';
 import { INT32_MAX, INT32_MIN, MAX_LONG, MIN_LONG, parseGuid, parseLong, parseReal, REAL_TEXT } from './primitiveText';
 import { formatTimespan, parseTimespan, UNIT_TIMESPAN } from './timespanText';
 import { toDynamic } from './valueWriters';
+import { dynamicTooDeep, jsonNestingExceeds } from '../limits';
 
-/** Parses strict JSON text into a dynamic value; `undefined` when the text is not JSON. */
+/**
+ * Parses strict JSON text into a dynamic value; `undefined` when the text is not JSON. Throws when it nests deeper
+ * than a dynamic value may.
+ */
 export function parseJsonText(text: string): DynamicValue | undefined {
+  if (jsonNestingExceeds(text)) throw dynamicTooDeep('JSON text');
   try {
     return JSON.parse(text) as DynamicValue;
   } catch {
@@ -27,6 +32,7 @@ export function parseJsonText(text: string): DynamicValue | undefined {
  * stored in their JSON forms (datetime and timespan as text). Returns `undefined` when the text does not parse.
  */
 export function parseDynamicLiteral(text: string): DynamicValue | undefined {
+  if (jsonNestingExceeds(text)) throw dynamicTooDeep('dynamic literal');
   const parser = new DynamicLiteralParser(text);
   try {
     const value = parser.value();

@@ -2,6 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DynamicValue, KustoScalarType, Value } from '../../model';
 import { argDynamic, argInt, argString, asResult } from './conversion';
 import { cachedRegExp, kustoRegex, translateRegex } from './regex';
+import { MAX_STRING_VALUE_LENGTH, stringTooLong } from '../../limits';
+import { KustoEmulatorError } from '../../errors';
+
+/** strrep()'s largest multiplier, as its documentation gives it. */
+const MAX_STRREP_MULTIPLIER = 67108864;
 import type { ScalarFunctionImpl, ScalarFunctionTable } from './types';
 
 function strings(args: Value[], argTypes: KustoScalarType[]): string[] {
@@ -134,6 +139,23 @@ function translate(args: Value[], argTypes: KustoScalarType[]): string {
   return out;
 }
 
+/** Unicode code points in `s`, counted without spreading it into an array (strings may be megabytes long). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 /** String functions. Arguments of other types are converted to string first, as Kusto does. */
 export const stringFunctions: ScalarFunctionTable = {
   strcat: (args, argTypes) => strings(args, argTypes).join(''),
@@ -150,8 +172,7 @@ export const stringFunctions: ScalarFunctionTable = {
     return Array.isArray(array) ? array.map(elementText).join(argString(args[1], argTypes[1])) : '';
   },
   // Kusto counts Unicode code points, not UTF-16 units.
-  strlen: (args, argTypes, resultType) =>
-    asResult(BigInt([...argString(args[0], argTypes[0])].length), 'long', resultType),
+  strlen: (args, argTypes, resultType) => asResult(BigInt(codePoints(argString(args[0], argTypes[0]))), 'long', resultType),
   string_size: (args, argTypes, resultType) =>
     asResult(BigInt(Buffer.byteLength(argString(args[0], argTypes[0]), 'utf8')), 'long', resultType),
   tolower: (args, argTypes) => argString(args[0], argTypes[0]).toLowerCase(),
@@ -188,7 +209,16 @@ export const stringFunctions: ScalarFunctionTable = {
     const text = argString(args[0], argTypes[0]);
     const count = argInt(args[1], argTypes[1]);
     const delimiter = args.length > 2 ? argString(args[2], argTypes[2]) : '';
-    return count === null || count <= 0 ? '' : new Array<string>(count).fill(text).join(delimiter);
+    if (count === null || count <= 0 || (text === '' && delimiter === '')) return '';
+    if (count > MAX_STRREP_MULTIPLIER) {
+      throw new KustoEmulatorError(
+        `strrep(): the multiplier ${count} is out of range: it must be a value from 1 to ${MAX_STRREP_MULTIPLIER}.`,
+      );
+    }
+    // Checked before the string is built: the limit must fail the query, not exhaust the heap building it.
+    const length = count * text.length + (count - 1) * delimiter.length;
+    if (length > MAX_STRING_VALUE_LENGTH) throw stringTooLong('strrep()', length);
+    return delimiter === '' ? text.repeat(count) : `${text}${delimiter}`.repeat(count - 1) + text;
   },
   translate,
   url_encode: (args, argTypes) => encodeURI(argString(args[0], argTypes[0])),

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { MAX_STRING_VALUE_LENGTH } from '../../lib/limits';
+import { failure, requestProperties, rowsOf, useEmulator } from '../support/emulatorFixture';
+import { seededRandom, stillServing } from './support';
+
+describe('limits: string values and the memory budget of a query', () => {
+  const fixture = useEmulator();
+  const query = (text: string, options: Record<string, unknown> = {}) =>
+    fixture.client.execute('db', text, requestProperties(options));
+
+  it("refuses the issue's strrep query with Kusto's limits error, and keeps serving", async () => {
+    // Kusto.Language's first parse (about 2 s) is not the limit's time.
+    await stillServing(fixture.client);
+    const started = performance.now();
+    const f = await failure(
+      query("range x from 1 to 100 step 1 | extend s=strrep('abcdefghij', 10000000) | summarize sum(strlen(s))"),
+    );
+    expect(f.status).to.equal(500);
+    expect(f.error.code).to.equal('E_STRING_TOO_LONG');
+    expect(f.error['@type']).to.equal('Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException');
+    expect(f.error.message).to.match(/exceeded the allowed limits \(80DA0001\).*strrep\(\).*100000000 characters/);
+    expect(performance.now() - started).to.be.below(2000);
+    await stillServing(fixture.client);
+  });
+
+  it('holds every string a function produces to the per-value limit, whatever the size asked for', async () => {
+    const random = seededRandom('strrep sizes');
+    for (let k = 0; k < 8; k++) {
+      const unit = 'x'.repeat(random.int(1, 64));
+      // Half the cases below the limit, half above it.
+      const target = random.next() < 0.5 ? random.int(1, MAX_STRING_VALUE_LENGTH / 4) : random.int(MAX_STRING_VALUE_LENGTH + 1, 4 * MAX_STRING_VALUE_LENGTH);
+      const count = Math.max(1, Math.floor(target / unit.length));
+      const length = count * unit.length;
+      const text = `print n = strlen(strrep('${unit}', ${count}))`;
+      if (length <= MAX_STRING_VALUE_LENGTH) {
+        expect(rowsOf(await query(text)), text).to.deep.equal([{ n: length }]);
+      } else {
+        const f = await failure(query(text));
+        expect(f.error.code, text).to.equal('E_STRING_TOO_LONG');
+      }
+    }
+    // strcat of values under the limit can still pass it: the limit is on the value, not on one function.
+    const big = Math.floor(MAX_STRING_VALUE_LENGTH / 2) + 1;
+    const f = await failure(query(`print n = strlen(strcat(strrep('a', ${big}), strrep('b', ${big})))`));
+    expect(f.error.code).to.equal('E_STRING_TOO_LONG');
+    expect(f.error.message).to.match(/strcat\(\)/);
+    await stillServing(fixture.client);
+  });
+
+  it('fails a query whose values pass its memory budget with E_LOW_MEMORY_CONDITION, at any budget', async () => {
+    const random = seededRandom('memory budgets');
+    for (let k = 0; k < 6; k++) {
+      const budget = random.int(1, 64) * 1024 * 1024;
+      const width = random.int(1000, 100_000);
+      // Each string is accounted at two bytes a character: rows for twice the budget fail, for a quarter pass.
+      const over = Math.ceil((2 * budget) / (2 * width));
+      const under = Math.max(1, Math.floor(budget / 4 / (2 * width + 200)));
+      const text = (rows: number) =>
+        `range x from 1 to ${rows} step 1 | extend s = strrep('y', ${width}) | summarize n = count(), c = sum(string_size(s))`;
+      const options = { max_memory_consumption_per_query_per_node: budget };
+      const f = await failure(query(text(over), options));
+      expect(f.status, `budget ${budget}, ${over} rows of ${width}`).to.equal(500);
+      expect(f.error.code).to.equal('E_LOW_MEMORY_CONDITION');
+      expect(f.error.message).to.contain(`memory budget of ${budget} bytes`);
+      expect(rowsOf(await query(text(under), options))).to.deep.equal([{ n: under, c: under * width }]);
+    }
+    // A set statement lowers the budget as the request option does.
+    const f = await failure(
+      query("set maxmemoryconsumptionperiterator=1048576; range x from 1 to 100 step 1 | extend s = strrep('z', 100000)"),
+    );
+    expect(f.error.code).to.equal('E_LOW_MEMORY_CONDITION');
+    await stillServing(fixture.client);
+  });
+
+  it('fails at the default budget before the heap is exhausted', async () => {
+    // 100 values of 30M characters: each under the per-value limit, together far past the default budget.
+    const f = await failure(
+      query("range x from 1 to 100 step 1 | extend s=strrep('abcdefghij', 3000000) | summarize sum(strlen(s))"),
+    );
+    expect(f.error.code).to.equal('E_LOW_MEMORY_CONDITION');
+    await stillServing(fixture.client);
+  });
+
+  it('refuses a budget that is not a positive number of bytes', async () => {
+    const f = await failure(query('print 1', { max_memory_consumption_per_query_per_node: 'lots' }));
+    expect(f.status).to.equal(400);
+    expect(f.error.message).to.match(/max_memory_consumption_per_query_per_node/);
+  });
+});
