@@ -31,7 +31,7 @@ function load<T>(name: string, requireModule: () => T): T {
     // azure-kusto-data and azure-kusto-ingest ship only as ES modules; require() of an ES module needs Node 20.19+.
     if ((error as { code?: unknown }).code === 'ERR_REQUIRE_ESM') {
       throw new KustoConfigurationError(
-        `${name} is an ES module and Node.js ${process.version} cannot require() it: use Node.js 20.19 or later.`,
+        `${name} is an ES module and Node.js ${process.version} cannot require() it: use Node.js 22.12 or later (what kusto-functions-engine requires).`,
         { cause: error },
       );
     }
