@@ -14,7 +14,7 @@ import { schemaSymbols } from './schema';
 import { QueryCompiler, type CompiledQuery } from './queryCompiler';
 import { diagnosticsError } from './diagnostics';
 import { LruCache } from './planCache';
-import { serverTimeoutMs } from './runtime';
+import { Runtime, serverTimeoutMs } from './runtime';
 import { checkQueryShape, DEFAULT_QUERY_MEMORY_BUDGET, limitsExceeded } from '../limits';
 import { parseParameterValue } from '../values/valueReaders';
 
@@ -128,6 +128,7 @@ export function executeQuery(request: QueryRequest): ResultTable[] {
     throw error;
   } finally {
     rt.memoryUsed = 0;
+    Runtime.active = undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The parse operator: extracts columns from a string by a pattern of string constants, `name[:type]` columns and
  * `*` wildcards. `kind=simple` (default) matches the constants literally, `kind=regex` as regular expressions
- * (`flags=` applies JavaScript-compatible flags); either way the match is strict: when the text does not match or a
+ * (RE2, as Kusto; `flags=` takes Kusto's i, m, s and U); either way the match is strict: when the text does not match or a
  * value does not convert to its column's type, every extracted column is null (empty for strings).
  * `kind=relaxed` is not supported.
  */
@@ -14,7 +14,7 @@ import type { Compiler } from './compiler';
 import { clip } from './nodeText';
 import { operatorParameters } from './operatorSyntax';
 import { assemble } from './operatorColumns';
-import { convertValue } from './scalarApi';
+import { convertValue, kustoRegex, type KustoRegex } from './scalarApi';
 import { literalValue } from './literals';
 import { fromText } from '../values/valueReaders';
 
@@ -76,9 +76,11 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
     types.push(type);
     regex += TYPE_PATTERNS[type] ?? (last || mode === 'regex' ? '(.*)' : '(.*?)');
   });
-  let compiled: RegExp;
+  // RE2 (linear time) as Kusto: the flags Kusto takes (i, m, s, U) are RE2's own, set inline.
+  const inline = [...new Set(flags.replace(/[^imsU]/g, ''))].join('');
+  let compiled: KustoRegex;
   try {
-    compiled = new RegExp(regex, [...new Set(flags.replace(/[^imsu]/g, ''))].join('') || undefined);
+    compiled = kustoRegex(inline === '' ? regex : `(?${inline})${regex}`);
   } catch (e) {
     throw notSupported(`The parse pattern '${clip(regex)}' (${(e as Error).message})`);
   }

@@ -57,6 +57,11 @@ export const DEFAULT_SERVER_TIMEOUT_MS = 4 * 60 * 1000;
 
 /** Per-request state shared by the closures of one compiled query. */
 export class Runtime {
+  /**
+   * The runtime of the query being evaluated, for work counted where no runtime is passed (regular expressions).
+   * Evaluation is synchronous between yields, so one is active at a time.
+   */
+  static active: Runtime | undefined;
   /** The request's now(), in ticks. */
   now = 0n;
   /** Wall-clock deadline (Date.now() milliseconds). */
@@ -82,6 +87,7 @@ export class Runtime {
     this.memoryUsed = 0;
     this.counter = 0;
     this.runId++;
+    Runtime.active = this;
   }
 
   /** Counts `n` processed rows and throws once the deadline has passed (checked every few thousand rows). */

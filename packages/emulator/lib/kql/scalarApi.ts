@@ -7,9 +7,11 @@ export {
   compareValues,
   convertValue,
   hashKey,
+  kustoRegex,
   scalarFunctions,
   unaryOperator,
   valuesEqual,
   type ScalarContext,
   type ScalarFunctionImpl,
+  type KustoRegex,
 } from './scalars';

@@ -18,7 +18,7 @@ export { argBool, argDynamic, argInt, argLong, argNumber, argString, asResult, c
 export { formatDatetimeWith, formatTimespanWith } from './datetime';
 export { dynamicIndex } from './dynamic';
 export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './scalarOperators';
-export { kustoRegex, translateRegex } from './regex';
+export { kustoRegex, type KustoRegex } from './regex';
 
 /** Every scalar function by lower-case Kusto name, aliases included (iif / iff, todouble / toreal, pack / bag_pack, …). */
 export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(

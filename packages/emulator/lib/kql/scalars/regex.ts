@@ -1,114 +1,83 @@
-import { KustoEmulatorError } from '../../errors';
-
-/** A Kusto (RE2) regular expression translated to JavaScript's syntax. */
-export interface TranslatedRegex {
-  /** JavaScript pattern source. */
-  source: string;
-  /** Flags from leading inline flags (`(?i)`, `(?s)`, `(?m)`). */
-  flags: string;
-}
-
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: 'a-zA-Z',
-  digit: '0-9',
-  alnum: 'a-zA-Z0-9',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: String.raw`\s`,
-  blank: String.raw` \t`,
-  punct: String.raw`!-\/:-@\[-\`{-~`,
-  xdigit: '0-9A-Fa-f',
-  word: String.raw`\w`,
-  cntrl: String.raw`\x00-\x1f\x7f`,
-};
-
 /**
- * Translates RE2 syntax (what Kusto uses) to JavaScript's: leading inline flags `(?i)` `(?s)` `(?m)` become
- * flags, `(?P<name>` becomes `(?<name>`, `\A` / `\z` become `^` / `$`, `\Q…\E` is quoted and POSIX classes
- * (`[[:alpha:]]`) are expanded. Other RE2-only syntax (scoped flags `(?i:…)`, `\pL`) is not translated, and JS
- * backtracking semantics apply (RE2 guarantees linear time; JS does not).
+ * Kusto's regular expressions: RE2, as Kusto uses, through re2js (a pure JavaScript port of RE2, no native build).
+ * RE2 matches in time linear in the input, so no pattern can hold the server the way a backtracking engine can
+ * (`(a+)+$` on a line of `a`s followed by `b`); and its syntax is Kusto's own: `(?i)`, scoped flags `(?i:…)`,
+ * `(?P<name>…)`, `\A`, `\z`, `\Q…\E`, `[[:alpha:]]`, `\pL`, with no translation to get wrong.
  */
-export function translateRegex(pattern: string): TranslatedRegex {
-  let src = pattern;
-  let flags = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(src);
-  if (inline) {
-    src = src.slice(inline[0].length);
-    for (const f of inline[1]) if (f !== 'U' && !flags.includes(f)) flags += f;
-  }
-  let out = '';
-  let inClass = false;
-  // One pass over the pattern, keeping escape pairs together so `\\A` stays a backslash and an `A`.
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === '\\') {
-      const next = src[i + 1] ?? '';
-      if (next === 'Q') {
-        const end = src.indexOf('\\E', i + 2);
-        const literal = end < 0 ? src.slice(i + 2) : src.slice(i + 2, end);
-        out += literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-        i = end < 0 ? src.length : end + 1;
-      } else {
-        out += !inClass && next === 'A' ? '^' : !inClass && next === 'z' ? '$' : ch + next;
-        i++;
-      }
-    } else if (inClass) {
-      const posix = ch === '[' ? /^\[:(\w+):\]/.exec(src.slice(i)) : null;
-      if (posix && POSIX_CLASSES[posix[1]] !== undefined) {
-        out += POSIX_CLASSES[posix[1]];
-        i += posix[0].length - 1;
-      } else {
-        if (ch === ']') inClass = false;
-        out += ch;
-      }
-    } else if (ch === '[') {
-      inClass = true;
-      out += ch;
-      if (src[i + 1] === '^') out += src[++i];
-      // A `]` first in a class is a literal in RE2.
-      if (src[i + 1] === ']') {
-        out += '\\]';
-        i++;
-      }
-    } else if (ch === '(' && src.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 3;
-    } else {
-      out += ch;
-    }
-  }
-  return { source: out, flags };
+import { RE2JS } from 're2js';
+import { KustoEmulatorError } from '../../errors';
+import { Runtime } from '../runtime';
+
+/** A compiled Kusto regular expression. */
+export interface KustoRegex {
+  /** Whether it matches anywhere in `text`. */
+  test(text: string): boolean;
+  /** The first match's text and groups (`[match, group1, …]`, null for a group that did not take part), or null. */
+  exec(text: string): (string | null)[] | null;
+  /** Every non-overlapping match, each as `[match, group1, …]`. */
+  matchAll(text: string): (string | null)[][];
+  /** `text` with every match replaced by `replacement`, in String.prototype.replace's form (`$1`, `$$`). */
+  replaceAll(text: string, replacement: string): string;
 }
 
-const cache = new Map<string, RegExp>();
+class Re2Regex implements KustoRegex {
+  constructor(private readonly re: RE2JS) {}
+
+  test(text: string): boolean {
+    work(text);
+    return this.re.test(text);
+  }
+
+  exec(text: string): (string | null)[] | null {
+    work(text);
+    const m = this.re.matcher(text);
+    return m.find() ? groupsOf(m) : null;
+  }
+
+  matchAll(text: string): (string | null)[][] {
+    work(text);
+    const m = this.re.matcher(text);
+    const out: (string | null)[][] = [];
+    while (m.find()) out.push(groupsOf(m));
+    return out;
+  }
+
+  replaceAll(text: string, replacement: string): string {
+    work(text);
+    return this.re.matcher(text).replaceAll(replacement);
+  }
+}
+
+function groupsOf(m: ReturnType<RE2JS['matcher']>): (string | null)[] {
+  const n = m.groupCount();
+  const groups = new Array<string | null>(n + 1);
+  for (let i = 0; i <= n; i++) groups[i] = m.group(i);
+  return groups;
+}
+
+/** Counts a match's input as work of the running query, so long inputs reach its deadline check. */
+function work(text: string): void {
+  Runtime.active?.work(text.length);
+}
+
+const cache = new Map<string, KustoRegex>();
 const CACHE_LIMIT = 256;
 
 /**
- * A compiled RegExp for JavaScript `source` and `flags`, cached (a query evaluates the same pattern once per
- * row). `pattern` is what the query gave, for the error message when the source does not compile.
+ * The compiled regex for a Kusto (RE2) pattern, cached (a query evaluates the same pattern once per row). Throws a
+ * {@link KustoEmulatorError} naming the pattern when it does not compile.
  */
-export function cachedRegExp(source: string, flags: string, pattern: string): RegExp {
-  const key = `${flags}/${source}`;
-  let re = cache.get(key);
+export function kustoRegex(pattern: string): KustoRegex {
+  let re = cache.get(pattern);
   if (re === undefined) {
     try {
-      re = new RegExp(source, flags);
+      re = new Re2Regex(RE2JS.compile(pattern));
     } catch (e) {
       throw new KustoEmulatorError(`Invalid regular expression '${pattern}': ${(e as Error).message}`);
     }
     // Bounded: a query with per-row patterns must not grow the cache without limit.
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, re);
+    cache.set(pattern, re);
   }
-  if (re.global || re.sticky) re.lastIndex = 0;
   return re;
-}
-
-/**
- * The compiled RegExp for a Kusto regex plus extra JS flags (`g` for all matches). Throws a
- * {@link KustoEmulatorError} naming the pattern when it does not compile.
- */
-export function kustoRegex(pattern: string, extraFlags = ''): RegExp {
-  const { source, flags } = translateRegex(pattern);
-  return cachedRegExp(source, flags + extraFlags, pattern);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DynamicValue, KustoScalarType, Value } from '../../model';
 import { argDynamic, argInt, argString, asResult } from './conversion';
-import { cachedRegExp, kustoRegex, translateRegex } from './regex';
+import { kustoRegex } from './regex';
 import { MAX_STRING_VALUE_LENGTH, stringTooLong } from '../../limits';
 import { KustoEmulatorError } from '../../errors';
 
@@ -70,18 +70,20 @@ function jsReplacement(rewrite: string): string {
 }
 
 function replaceRegex(text: string, pattern: string, rewrite: string): string {
-  return text.replace(kustoRegex(pattern, 'g'), jsReplacement(rewrite));
+  return kustoRegex(pattern).replaceAll(text, jsReplacement(rewrite));
 }
 
 function trimRegex(kind: 'both' | 'start' | 'end'): ScalarFunctionImpl {
   return (args, argTypes) => {
     const [pattern, source] = strings(args, argTypes);
-    const { source: re, flags } = translateRegex(pattern);
-    // trim() removes all leading and trailing matches; trim_start / trim_end remove one.
+    // Compiled alone first, so that an invalid pattern is reported as the query wrote it.
+    kustoRegex(pattern);
+    // trim() removes all leading and trailing matches; trim_start / trim_end remove one. `\A` and `\z` anchor at the
+    // ends of the text whatever flags the pattern sets.
     const repeat = kind === 'both' ? '+' : '';
     let out = source;
-    if (kind !== 'end') out = out.replace(cachedRegExp(`^(?:${re})${repeat}`, flags, pattern), '');
-    if (kind !== 'start') out = out.replace(cachedRegExp(`(?:${re})${repeat}$`, flags, pattern), '');
+    if (kind !== 'end') out = kustoRegex(`\\A(?:${pattern})${repeat}`).replaceAll(out, '');
+    if (kind !== 'start') out = kustoRegex(`(?:${pattern})${repeat}\\z`).replaceAll(out, '');
     return out;
   };
 }
@@ -102,7 +104,7 @@ function extractAll(args: Value[], argTypes: KustoScalarType[]): Value {
   const pattern = argString(args[0], argTypes[0]);
   const source = argString(args[args.length - 1], argTypes[args.length - 1]);
   const wanted = args.length > 2 ? (argDynamic(args[1], argTypes[1]) as DynamicValue[] | null) : null;
-  const matches = [...source.matchAll(kustoRegex(pattern, 'g'))];
+  const matches = kustoRegex(pattern).matchAll(source);
   if (matches.length === 0) return null;
   return matches.map((m) => {
     const groups = wanted ?? (m.length > 1 ? m.slice(1).map((_g, i) => i + 1) : [0]);
@@ -114,7 +116,7 @@ function extractAll(args: Value[], argTypes: KustoScalarType[]): Value {
 function countOf(args: Value[], argTypes: KustoScalarType[]): Value {
   const [source, search] = strings(args.slice(0, 2), argTypes);
   const kind = args.length > 2 ? argString(args[2], argTypes[2]).toLowerCase() : 'normal';
-  if (kind === 'regex') return BigInt([...source.matchAll(kustoRegex(search, 'g'))].length);
+  if (kind === 'regex') return BigInt(kustoRegex(search).matchAll(source).length);
   if (search === '') return 0n;
   let count = 0;
   // Plain matches may overlap; each step moves forward by one character.
