@@ -60,6 +60,12 @@ describe('timer schedules (NCRONTAB)', () => {
       expect(next('1.00:00:00', start)).to.deep.equal(at(2024, 6, 4, 10, 0, 0));
     });
 
+    it('reads TimeSpans as host.json does: one-digit fields and fractions of a second', () => {
+      const start = at(2024, 6, 3, 10, 0, 0);
+      expect(next('0:5:0', start)).to.deep.equal(at(2024, 6, 3, 10, 5, 0));
+      expect(next('00:00:01.5', start)!.getTime() - start.getTime()).to.equal(1500);
+    });
+
     it('agrees with a second-by-second search', () => {
       const expressions = ['*/7 * * * * *', '15 */2 * * * *', '0 0 */3 * * *', '30 59 23 * * Sun', '0 0 0 1,15 * *'];
       // Bounded pseudo-random starts (fixed seed) across a few years.
@@ -114,6 +120,12 @@ describe('timer schedules (NCRONTAB)', () => {
 
     it('a zero TimeSpan', () => {
       expect(() => parseSchedule('00:00:00')).to.throw(ScheduleSyntaxError, /not a valid positive TimeSpan/);
+    });
+
+    it('a TimeSpan whose minutes or hours are out of range', () => {
+      for (const span of ['00:60:00', '24:00:00', '00:00:61']) {
+        expect(() => parseSchedule(span), span).to.throw(ScheduleSyntaxError, /not a valid positive TimeSpan/);
+      }
     });
   });
 });
