@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TimeoutOptions } from 'kusto-functions-engine';
 import { HostStartError } from './errors';
+import { parseTimespanMs } from './timespan';
 
 /**
  * The function timeout when host.json sets none: 30 minutes, what the Functions host applies on every plan but
@@ -80,20 +81,14 @@ function stringAt(value: unknown, where: string, file: string): string | undefin
   return value;
 }
 
-const TIMESPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?$/;
-
 /**
  * Milliseconds of a host.json timespan, `[d.]hh:mm:ss[.fffffff]` as .NET writes it; a HostStartError naming the
  * setting for anything else, or for a span of zero or longer than `setTimeout` keeps.
  */
 function timespanAt(value: unknown, where: string, file: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const match = typeof value === 'string' ? TIMESPAN.exec(value.trim()) : null;
-  const [, days = '0', hours = '0', minutes = '0', seconds = '0', fraction = '0'] = match ?? [];
-  const ms =
-    (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 +
-    Math.round(Number(`0.${fraction}`) * 1000);
-  if (!match || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59 || ms <= 0 || ms > MAX_TIMEOUT_MS) {
+  const ms = typeof value === 'string' ? parseTimespanMs(value) : undefined;
+  if (ms === undefined || ms <= 0 || ms > MAX_TIMEOUT_MS) {
     throw new HostStartError(
       `"${where}" in ${file} must be a timespan such as "00:05:00" (hh:mm:ss, above zero and under 24 days); got ${JSON.stringify(value)}.`,
     );

@@ -9,6 +9,7 @@
  * the English names (`Jan`, `January`, `mon`). Times are the process's local time, as the host uses the machine's
  * time zone (UTC in Azure unless WEBSITE_TIME_ZONE says otherwise).
  */
+import { parseTimespanMs } from './timespan';
 
 /** Thrown for a schedule that does not parse; the message names the schedule and the field at fault. */
 export class ScheduleSyntaxError extends Error {
@@ -232,18 +233,15 @@ export function nextOccurrence(fields: CronFields, after: Date): Date | undefine
   return undefined;
 }
 
-const TIMESPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/;
-
 /**
  * Parses a timer schedule: an NCRONTAB expression, or a TimeSpan `[d.]hh:mm:ss` (a fixed interval, which the host
  * accepts on App Service plans).
  */
 export function parseSchedule(expression: string): Schedule {
-  const span = TIMESPAN.exec(expression.trim());
-  if (span) {
-    const [, d, h, m, s] = span;
-    const ms = (((Number(d ?? 0) * 24 + Number(h)) * 60 + Number(m)) * 60 + Number(s)) * 1000;
-    if (ms === 0 || Number(m) > 59 || Number(s) > 59 || Number(h) > 23) {
+  // NCRONTAB fields are separated by spaces and never hold a colon: a colon means a TimeSpan.
+  if (expression.includes(':')) {
+    const ms = parseTimespanMs(expression);
+    if (ms === undefined || ms === 0) {
       throw new ScheduleSyntaxError(`Timer schedule '${expression}' is not a valid positive TimeSpan (hh:mm:ss).`);
     }
     return { expression, next: (after) => new Date(after.getTime() + ms) };
