@@ -4,7 +4,7 @@
  * CONTRACT (owned by the emulator server/commands part): the KQL engine only reads `get`.
  */
 import { randomUUID } from 'node:crypto';
-import { entityNotFound, KustoEmulatorError, syntaxError } from './errors';
+import { entityNotFound, KustoEmulatorError } from './errors';
 import type { Database, Table } from './model';
 
 /** What the catalog keeps about a database beyond the data model: its id and database-level policies. */
@@ -23,16 +23,34 @@ export interface CatalogChanges {
   dropped: string[];
 }
 
-// Kusto entity names: letters, digits, underscores, spaces, dots and dashes, at most 1024 characters.
+// Kusto entity names: letters, digits, underscores, spaces, dots and dashes, 1 to 1024 characters.
 const ENTITY_NAME = /^[\p{L}\p{N}_ .-]{1,1024}$/u;
+// …with at least one letter, digit or underscore: names of dots, dashes and spaces alone (`..`) are refused.
+const NAME_CHARACTER = /[\p{L}\p{N}_]/u;
 
 /** Fails unless `name` is a valid Kusto entity name; `kind` names the entity in the message. */
 export function checkEntityName(kind: string, name: string): void {
-  if (!ENTITY_NAME.test(name) || name.trim() !== name) {
-    throw syntaxError(
-      `${kind} name '${name}' is not valid: use letters, digits, underscores, spaces, dots or dashes (1 to 1024 characters, no leading or trailing space).`,
+  if (!ENTITY_NAME.test(name) || name.trim() !== name || !NAME_CHARACTER.test(name)) {
+    // Control characters and over-long names are not echoed as they are.
+    const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+    throw new KustoEmulatorError(
+      `${kind} name ${shown} (${name.length} characters) is not valid: use letters, digits, underscores, spaces, dots or dashes, with at least one letter, digit or underscore (1 to 1024 characters, no leading or trailing space).`,
+      {
+        status: 400,
+        code: 'BadRequest_EntityNameIsNotValid',
+        kustoType: 'Kusto.Data.Exceptions.EntityNameIsNotValidException',
+      },
     );
   }
+}
+
+/**
+ * What makes changes durable: the emulator's storage when it has a dataDir. `commit` records every change made
+ * to the catalog since its last call (call it in the same tick as the change) and settles when it is on disk.
+ */
+export interface CatalogDurability {
+  /** Records the changes made since the last call; settles once they are on disk. */
+  commit(): Promise<void>;
 }
 
 /** All databases of one emulator instance. */
@@ -43,6 +61,18 @@ export class Catalog {
   private readonly infos = new WeakMap<Database, DatabaseInfo>();
   private readonly changed = new Set<string>();
   private readonly dropped = new Set<string>();
+
+  /** The storage that makes persistent databases durable; undefined when the emulator keeps everything in memory. */
+  durability?: CatalogDurability;
+
+  /**
+   * Makes the changes made so far durable: settles once they are written and fsynced (at once without
+   * storage). Call it right after a change, before acknowledging it; it fails, in Kusto's error shape, when
+   * the change could not be written.
+   */
+  commit(): Promise<void> {
+    return this.durability ? this.durability.commit() : Promise.resolve();
+  }
 
   /** The database named `name`, or undefined. */
   get(name: string): Database | undefined {

@@ -17,12 +17,12 @@ import { nowTicks } from './clock';
 import { executeCommand } from './commands';
 import { KustoEmulatorError } from './errors';
 import { executeQuery, type ResultTable, warmUpQueryEngine } from './kql';
-import { flushCatalog, loadCatalog } from './persistence';
+import { Durability } from './persistence';
 import { splitScript } from './script';
 import { DataManagement } from './dataManagement/dataManagement';
 import { EmulatorServer, type RequestInfo } from './server';
 
-export { Catalog, type DatabaseInfo, type CatalogChanges } from './catalog';
+export { Catalog, type DatabaseInfo, type CatalogChanges, type CatalogDurability } from './catalog';
 export { KustoEmulatorError } from './errors';
 export type { ResultTable } from './kql';
 export type { RequestInfo } from './server';
@@ -46,13 +46,22 @@ export interface EmulatorOptions {
   /** Interface to bind; 127.0.0.1 unless told otherwise. */
   host?: string;
   /**
-   * Directory of `persist` databases: those found there are loaded at start, and those created with
-   * `.create database X persist (…)` are written there on {@link KustoEmulator.flush} and close.
-   * Without it, `persist` databases cannot be created. Volatile databases never touch disk.
+   * Directory of the persistent databases, as on a real cluster every database is: those found there are loaded at
+   * start, and every change to them (schema, functions, mappings, policies, rows from every ingestion path) is
+   * written to a per-database write-ahead log and fsynced before the request that made it is answered.
+   * With it, databases are persistent unless created `volatile`; without it, everything is kept in memory and
+   * `persist` databases cannot be created.
    */
   dataDir?: string;
-  /** Databases to create (volatile) at start, unless they already exist (loaded from dataDir). */
+  /** Databases to create at start (persistent when there is a dataDir), unless they already exist (loaded from dataDir). */
   databases?: string[];
+  /** Receives storage warnings (a damaged log tail truncated at start, a database directory set aside); console.warn unless told. */
+  onWarning?: (message: string) => void;
+  /**
+   * Size in bytes past which a database's write-ahead log is compacted into a snapshot (so that a restart reads
+   * about the data's size, not its history); 64 MiB unless told.
+   */
+  compactionBytes?: number;
   /** Called after each HTTP request is answered (for request logs). */
   onRequest?: (info: RequestInfo) => void;
   /**
@@ -99,7 +108,10 @@ export interface KustoEmulator {
   runScript(database: string, scriptText: string): Promise<ScriptStepResult[]>;
   /** Ingests the queued ingestion messages waiting now (rather than at the next interval), reporting their status. */
   processIngestionQueue(): Promise<void>;
-  /** Writes changed `persist` databases to dataDir (nothing without a dataDir). */
+  /**
+   * Records changes made to {@link KustoEmulator.catalog} directly (requests and the methods above are durable
+   * before they return) and waits for every write under way; nothing without a dataDir.
+   */
   flush(): Promise<void>;
   /** Stops accepting requests, waits for those under way, flushes, and releases the port. */
   close(): Promise<void>;
@@ -109,10 +121,19 @@ export interface KustoEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<KustoEmulator> {
   const host = options.host ?? '127.0.0.1';
   const catalog = new Catalog();
-  if (options.dataDir) await loadCatalog(catalog, options.dataDir);
-  for (const name of options.databases ?? []) {
-    if (!catalog.get(name)) catalog.createDatabase(name, false);
+  let durability: Durability | undefined;
+  if (options.dataDir) {
+    durability = new Durability(catalog, options.dataDir, {
+      warn: options.onWarning,
+      compactionBytes: options.compactionBytes,
+    });
+    await durability.load();
+    catalog.durability = durability;
   }
+  for (const name of options.databases ?? []) {
+    if (!catalog.get(name)) catalog.createDatabase(name, durability !== undefined);
+  }
+  await catalog.commit();
   if (options.warmUp) warmUpQueryEngine();
   const dm = new DataManagement({ catalog, queuedIngestionIntervalMs: options.queuedIngestionIntervalMs });
   const server = new EmulatorServer({
@@ -127,15 +148,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
   const url = `http://${urlHost}:${port}`;
   dm.start(url);
 
-  let flushing: Promise<void> = Promise.resolve();
   let closed: Promise<void> | undefined;
-  const flush = (): Promise<void> => {
-    const dataDir = options.dataDir;
-    if (!dataDir) return Promise.resolve();
-    // One flush at a time: each writes what changed before it started.
-    flushing = flushing.catch(() => undefined).then(() => flushCatalog(catalog, dataDir));
-    return flushing;
-  };
+  // Changes are durable as they are made; flush records changes made to the catalog directly and waits for writes.
+  const flush = (): Promise<void> => durability?.flush() ?? Promise.resolve();
   const command = (database: string, text: string): ResultTable =>
     executeCommand(
       {
@@ -157,13 +172,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     port,
     catalog,
     connectionString: (database?: string) => `Data Source=${url}${database ? `;Database=${database}` : ''}`,
-    executeCommand: async (database, text) => command(database, text),
+    executeCommand: async (database, text) => {
+      let result: ResultTable;
+      try {
+        result = command(database, text);
+      } finally {
+        // Even a failing command may have changed something (a script's earlier part): record it.
+        await catalog.commit();
+      }
+      return result;
+    },
     executeQuery: async (database, text, parameters) => query(database, text, parameters),
     runScript: async (database, script) => {
       const steps: ScriptStepResult[] = [];
       for (const block of splitScript(script)) {
         try {
           const tables = block.text.startsWith('.') ? [command(database, block.text)] : query(database, block.text);
+          await catalog.commit();
           steps.push({ line: block.line, text: block.text, tables });
         } catch (error) {
           const message = `Script block at line ${block.line} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -187,7 +212,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
       closed ??= server
         .close()
         .then(() => dm.close())
-        .then(flush);
+        .then(() => durability?.close());
       return closed;
     },
   };

@@ -232,23 +232,23 @@ export class EmulatorServer {
       const body = await readBody(req);
       if (is('v1', 'rest', 'mgmt')) {
         identity.activityType = 'DN.AdminCommand';
-        this.send(res, 200, identity, this.management(body));
+        const answer = this.management(body);
+        // Acknowledged only once durable: written and fsynced (at once without a dataDir).
+        await this.options.catalog.commit();
+        this.send(res, 200, identity, answer);
       } else if (is('v2', 'rest', 'query') || is('v1', 'rest', 'query')) {
         identity.activityType = 'DN.FE.ExecuteQuery';
         this.send(res, 200, identity, this.query(body, route[0] === 'v2' ? 2 : 1, identity));
       } else {
         identity.activityType = 'DN.FE.StreamingIngest';
-        this.send(
-          res,
-          200,
-          identity,
-          this.streamingIngest(
-            decodeURIComponent(segments[3]),
-            decodeURIComponent(segments[4]),
-            url.searchParams,
-            body,
-          ),
+        const answer = this.streamingIngest(
+          decodeURIComponent(segments[3]),
+          decodeURIComponent(segments[4]),
+          url.searchParams,
+          body,
         );
+        await this.options.catalog.commit();
+        this.send(res, 200, identity, answer);
       }
     } catch (error) {
       const kustoError = toKustoError(error);

@@ -6,7 +6,7 @@ import { hostname, totalmem, freemem, cpus } from 'node:os';
 import { KustoEmulatorError } from '../errors';
 import type { ResultTable } from '../kql';
 import type { Database } from '../model';
-import { databaseFilePath } from '../persistence';
+import { databaseDirectory } from '../persistence';
 import { CommandReader } from './commandReader';
 import { type CommandContext, resultTable } from './context';
 
@@ -30,7 +30,7 @@ function databasesResult(context: CommandContext, databases: Database[]): Result
     ],
     databases.map((d) => [
       d.name,
-      d.persistent && context.dataDir ? databaseFilePath(context.dataDir, d.name) : '',
+      d.persistent && context.dataDir ? databaseDirectory(context.dataDir, d.name) : '',
       `v${d.schemaVersion}.0`,
       d.name.toLowerCase() === context.databaseName.toLowerCase(),
       'ReadWrite',
@@ -42,7 +42,10 @@ function databasesResult(context: CommandContext, databases: Database[]): Result
   );
 }
 
-/** `.create database X volatile|persist (…) [ifnotexists]`; the reader is just after `database`. */
+/**
+ * `.create database X [volatile|persist (…)] [ifnotexists]`; the reader is just after `database`. Without
+ * either keyword the database is persistent when the emulator has a dataDir (as on a cluster), else volatile.
+ */
 export function createDatabase(context: CommandContext, reader: CommandReader): ResultTable {
   const name = reader.expectName('database');
   let ifNotExists = reader.acceptWord('ifnotexists');
@@ -55,7 +58,7 @@ export function createDatabase(context: CommandContext, reader: CommandReader): 
     do reader.expectString('storage path');
     while (reader.acceptPunct(','));
     reader.expectPunct(')');
-  } else return reader.fail("'volatile' or 'persist (…)'");
+  } else persistent = context.dataDir !== undefined;
   ifNotExists = reader.acceptWord('ifnotexists') || ifNotExists;
   reader.expectEnd();
   const existing = context.catalog.get(name);

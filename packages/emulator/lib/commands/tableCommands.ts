@@ -123,9 +123,11 @@ export function reshapeTable(table: Table, columns: Column[]): void {
   });
   const same = sources.length === table.columns.length && sources.every((s, i) => s === i);
   if (!same) {
-    for (const extent of table.extents) {
-      extent.rows = extent.rows.map((row) => sources.map((s, i) => (s >= 0 ? row[s] : emptyValue(columns[i]))));
-    }
+    // New extents, not rewritten ones: extents are immutable once stored (persistence logs them by identity).
+    table.extents = table.extents.map((extent) => ({
+      ...extent,
+      rows: extent.rows.map((row) => sources.map((s, i) => (s >= 0 ? row[s] : emptyValue(columns[i])))),
+    }));
   }
   table.columns = columns;
 }

@@ -252,6 +252,8 @@ export async function ingestBlob(
       );
     }
     catalog.markChanged(database);
+    // Reported as ingested only once durable (a failed write lands in the catch below as a transient failure).
+    await catalog.commit();
     return {
       status: 'Succeeded',
       errorCode: 'Unknown',

@@ -1,0 +1,269 @@
+/**
+ * The on-disk form of a database: checksummed records in a log (or a snapshot, which is the same records for a
+ * whole database). Each record is framed as `[u32 length][u32 crc32 of the payload][payload: UTF-8 JSON]`,
+ * little-endian, after an 8-byte file magic.
+ *
+ * Two kinds of record, replayed in order:
+ * - `X` an extent (immutable once written): its id, rows, ingestion time, tags and column types; with `table`
+ *   it is appended to that table, without it only `M` records reference it;
+ * - `M` the database's metadata (name, id, policies, functions, tables with columns, policies, mappings) and,
+ *   per table, the ids of its extents in order: a replace, clear, drop or reshape is one `M`.
+ *
+ * Values are stored losslessly: longs, datetimes and timespans (bigints) as decimal strings, non-finite reals
+ * as "NaN" / "Infinity" / "-Infinity"; everything else as JSON.
+ * @internal
+ */
+import { crc32 } from 'node:zlib';
+import type {
+  Column,
+  Database,
+  Extent,
+  IngestionMapping,
+  KustoScalarType,
+  StoredFunction,
+  Table,
+  Value,
+} from '../model';
+import { KUSTO_SCALAR_TYPES } from '../typeNames';
+
+/** First bytes of every log and snapshot file. */
+export const FILE_MAGIC = Buffer.from('KEMDB01\n', 'latin1');
+const HEADER = 8;
+/** A record longer than this is taken for a corrupt length field rather than read. */
+const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
+
+/** A table's metadata in an `M` record. */
+export interface StoredTable {
+  name: string;
+  docString?: string;
+  folder?: string;
+  columns: Column[];
+  policies: Record<string, string>;
+  mappings: IngestionMapping[];
+  /** Extent ids in order (absent in the schema text used to detect changes). */
+  extents?: number[];
+}
+
+/** An `M` record. */
+export interface MetadataRecord {
+  k: 'M';
+  name: string;
+  id: string;
+  policies: Record<string, string>;
+  functions: StoredFunction[];
+  tables: StoredTable[];
+}
+
+/** An `X` record. */
+export interface ExtentRecord {
+  k: 'X';
+  id: number;
+  table?: string;
+  t: string;
+  tags: string[];
+  types: KustoScalarType[];
+  rows: unknown[][];
+}
+
+/** The metadata of a database without extent lists: compared as text to detect a schema change. */
+export function metadataOf(database: Database, id: string, policies: Map<string, string>): MetadataRecord {
+  return {
+    k: 'M',
+    name: database.name,
+    id,
+    policies: Object.fromEntries(policies),
+    functions: [...database.functions.values()],
+    tables: [...database.tables.values()].map((t) => ({
+      name: t.name,
+      docString: t.docString,
+      folder: t.folder,
+      columns: t.columns,
+      policies: Object.fromEntries(t.policies),
+      mappings: [...t.mappings.values()],
+    })),
+  };
+}
+
+const BIGINT_TYPES: ReadonlySet<KustoScalarType> = new Set(['long', 'datetime', 'timespan']);
+const NUMBER_TYPES: ReadonlySet<KustoScalarType> = new Set(['real', 'decimal']);
+
+function encodeCell(value: Value): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}
+
+/** The JSON text of an `X` record (throws when a value cannot be serialised, e.g. nested too deep). */
+export function extentRecordText(id: number, table: string | undefined, extent: Extent, columns: Column[]): string {
+  const types = columns.map((c) => c.type);
+  // Only bigints and non-finite numbers need converting: rows of other types are JSON as they are.
+  const convert = types.some((t) => BIGINT_TYPES.has(t) || NUMBER_TYPES.has(t));
+  const rows = convert ? extent.rows.map((row) => row.map(encodeCell)) : extent.rows;
+  return (
+    `{"k":"X","id":${id}` +
+    (table === undefined ? '' : `,"table":${JSON.stringify(table)}`) +
+    `,"t":"${extent.ingestionTime.toString()}","tags":${JSON.stringify(extent.tags)}` +
+    `,"types":${JSON.stringify(types)},"rows":${JSON.stringify(rows)}}`
+  );
+}
+
+/** The extent an `X` record holds. */
+export function decodeExtent(record: ExtentRecord): Extent {
+  const { types } = record;
+  for (const type of types) {
+    if (!KUSTO_SCALAR_TYPES.includes(type)) throw new Error(`unknown column type '${type}'`);
+  }
+  const convert = types.map((type) =>
+    BIGINT_TYPES.has(type)
+      ? (v: unknown): Value => (v === null ? null : BigInt(v as string))
+      : NUMBER_TYPES.has(type)
+        ? (v: unknown): Value => (typeof v === 'string' ? Number(v) : (v as Value))
+        : undefined,
+  );
+  const needed = convert.some((c) => c !== undefined);
+  const rows = needed
+    ? record.rows.map((row) => row.map((v, i) => (convert[i] ? convert[i](v) : (v as Value))))
+    : (record.rows as Value[][]);
+  return { ingestionTime: BigInt(record.t), tags: record.tags ?? [], rows };
+}
+
+/** One record framed for the file. */
+export function frame(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const header = Buffer.allocUnsafe(HEADER);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(crc32(payload), 4);
+  return Buffer.concat([header, payload]);
+}
+
+/** What reading a file found: its records, and where a torn or corrupt tail starts (if it has one). */
+export interface ReadResult {
+  records: (MetadataRecord | ExtentRecord)[];
+  /** Byte offset of each record's frame. */
+  offsets: number[];
+  /** Bytes of valid content (magic included). */
+  validBytes: number;
+  /** Why the rest was ignored, when there is a rest. */
+  damage?: string;
+}
+
+/** Reads the records of a file's content, stopping at the first torn or corrupt one. */
+export function readRecords(content: Buffer): ReadResult {
+  const records: (MetadataRecord | ExtentRecord)[] = [];
+  const offsets: number[] = [];
+  if (content.length < FILE_MAGIC.length || !content.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC)) {
+    return {
+      records,
+      offsets,
+      validBytes: 0,
+      damage: content.length === 0 ? undefined : 'the file does not start with the emulator log header',
+    };
+  }
+  let offset = FILE_MAGIC.length;
+  while (offset < content.length) {
+    if (content.length - offset < HEADER) {
+      return { records, offsets, validBytes: offset, damage: `a torn record header at byte ${offset}` };
+    }
+    const length = content.readUInt32LE(offset);
+    const sum = content.readUInt32LE(offset + 4);
+    if (length > MAX_RECORD_BYTES || offset + HEADER + length > content.length) {
+      return { records, offsets, validBytes: offset, damage: `a torn record at byte ${offset}` };
+    }
+    const payload = content.subarray(offset + HEADER, offset + HEADER + length);
+    if (crc32(payload) !== sum) {
+      return { records, offsets, validBytes: offset, damage: `a record with a wrong checksum at byte ${offset}` };
+    }
+    let record: MetadataRecord | ExtentRecord;
+    try {
+      record = JSON.parse(payload.toString('utf8')) as MetadataRecord | ExtentRecord;
+    } catch {
+      return { records, offsets, validBytes: offset, damage: `an unreadable record at byte ${offset}` };
+    }
+    if (record?.k !== 'M' && record?.k !== 'X') {
+      return { records, offsets, validBytes: offset, damage: `a record of unknown kind at byte ${offset}` };
+    }
+    records.push(record);
+    offsets.push(offset);
+    offset += HEADER + length;
+  }
+  return { records, offsets, validBytes: offset };
+}
+
+/** A database rebuilt from records: its content and what the store needs to go on appending. */
+export interface Replayed {
+  metadata: MetadataRecord;
+  tables: Map<string, Table>;
+  /** Extent ids of the extents in `tables`. */
+  ids: Map<Extent, number>;
+  nextId: number;
+}
+
+/** Applies records one at a time, so that the first one that does not fit can be cut off with the rest. */
+export class Replayer {
+  private readonly byId = new Map<number, Extent>();
+  private readonly idOf = new Map<Extent, number>();
+  private nextId = 1;
+  private metadata?: MetadataRecord;
+  private tables = new Map<string, Table>();
+
+  /** Applies one record; throws (changing nothing) when it does not fit what came before. */
+  apply(record: MetadataRecord | ExtentRecord): void {
+    if (record.k === 'X') {
+      if (!Number.isSafeInteger(record.id) || !Array.isArray(record.rows)) throw new Error('a malformed extent record');
+      let table: Table | undefined;
+      if (record.table !== undefined) {
+        table = this.tables.get(record.table);
+        if (!table) throw new Error(`extent ${record.id} is for table '${record.table}', which does not exist`);
+      }
+      const extent = decodeExtent(record);
+      this.byId.set(record.id, extent);
+      this.idOf.set(extent, record.id);
+      this.nextId = Math.max(this.nextId, record.id + 1);
+      table?.extents.push(extent);
+      return;
+    }
+    if (typeof record.name !== 'string' || !Array.isArray(record.tables))
+      throw new Error('a malformed metadata record');
+    const tables = new Map<string, Table>();
+    for (const t of record.tables) {
+      for (const c of t.columns) {
+        if (!KUSTO_SCALAR_TYPES.includes(c.type)) throw new Error(`column '${c.name}' has unknown type '${c.type}'`);
+      }
+      const table: Table = {
+        name: t.name,
+        columns: t.columns,
+        docString: t.docString,
+        folder: t.folder,
+        policies: new Map(Object.entries(t.policies ?? {})),
+        mappings: new Map((t.mappings ?? []).map((m) => [`${m.kind.toLowerCase()}:${m.name}`, m])),
+        extents: (t.extents ?? []).map((id) => {
+          const extent = this.byId.get(id);
+          if (!extent) throw new Error(`table '${t.name}' lists extent ${id}, which was never written`);
+          return extent;
+        }),
+      };
+      tables.set(table.name, table);
+    }
+    this.metadata = record;
+    this.tables = tables;
+    // Extents no table lists any more are garbage: forget them.
+    const kept = new Set<Extent>();
+    for (const table of tables.values()) for (const extent of table.extents) kept.add(extent);
+    for (const [id, extent] of this.byId) {
+      if (!kept.has(extent)) {
+        this.byId.delete(id);
+        this.idOf.delete(extent);
+      }
+    }
+  }
+
+  /** The database replayed so far; undefined before any metadata record. */
+  result(): Replayed | undefined {
+    if (!this.metadata) return undefined;
+    const ids = new Map<Extent, number>();
+    for (const table of this.tables.values()) {
+      for (const extent of table.extents) ids.set(extent, this.idOf.get(extent) as number);
+    }
+    return { metadata: this.metadata, tables: this.tables, ids, nextId: this.nextId };
+  }
+}
