@@ -75,6 +75,11 @@ export interface EmulatorOptions {
    * at once, and close ingests what is still waiting.
    */
   queuedIngestionIntervalMs?: number;
+  /**
+   * Most bytes blobs uploaded to the queued-ingestion storage and not yet ingested may hold (1 GiB unless told
+   * otherwise): an upload past it is refused with Azure Storage's 503 ServerBusy ("Ingress is over the account limit").
+   */
+  queuedIngestionStorageBytes?: number;
 }
 
 /** One block of a script run by {@link KustoEmulator.runScript}. */
@@ -135,7 +140,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
   }
   await catalog.commit();
   if (options.warmUp) warmUpQueryEngine();
-  const dm = new DataManagement({ catalog, queuedIngestionIntervalMs: options.queuedIngestionIntervalMs });
+  const dm = new DataManagement({
+    catalog,
+    queuedIngestionIntervalMs: options.queuedIngestionIntervalMs,
+    queuedIngestionStorageBytes: options.queuedIngestionStorageBytes,
+  });
   const server = new EmulatorServer({
     catalog,
     dataDir: options.dataDir,

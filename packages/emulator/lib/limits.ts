@@ -115,7 +115,9 @@ export function dynamicDepthExceeds(value: DynamicValue | unknown, limit = MAX_D
  */
 export function checkQueryShape(text: string): void {
   if (text.length > MAX_QUERY_TEXT_LENGTH) {
-    throw queryTooComplex(`the query text is ${text.length} characters long; the most accepted is ${MAX_QUERY_TEXT_LENGTH}`);
+    throw queryTooComplex(
+      `the query text is ${text.length} characters long; the most accepted is ${MAX_QUERY_TEXT_LENGTH}`,
+    );
   }
   let depth = 0;
   for (let i = 0; i < text.length; i++) {

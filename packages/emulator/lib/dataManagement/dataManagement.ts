@@ -11,7 +11,7 @@
 import type * as http from 'node:http';
 import type { Catalog } from '../catalog';
 import type { IngestionResources } from '../commands/context';
-import { BlobStore } from '../storage/blobStore';
+import { BlobStore, DEFAULT_HELD_BLOB_BYTES } from '../storage/blobStore';
 import { type BlobLookup, withoutSas } from './blobIngestion';
 import { type IngestionMessage, readIngestionMessage } from './ingestionMessage';
 import { IngestionProcessor } from './ingestionProcessor';
@@ -46,6 +46,8 @@ export interface DataManagementOptions {
   catalog: Catalog;
   /** Milliseconds between runs over the ingestion queue (100 unless told otherwise). */
   queuedIngestionIntervalMs?: number;
+  /** Most bytes uploaded blobs not yet ingested may hold (1 GiB unless told otherwise); uploads past it are refused. */
+  queuedIngestionStorageBytes?: number;
 }
 
 /** The account path segment of every storage URL. */
@@ -67,7 +69,7 @@ const DEFAULT_INTERVAL_MS = 100;
 
 /** The DM service of one emulator. */
 export class DataManagement implements StorageEndpoint, IngestionResources {
-  private readonly blobs = new BlobStore([DM_RESOURCES.container]);
+  private readonly blobs: BlobStore;
   private readonly queues = new QueueStore([
     DM_RESOURCES.ingestionQueue,
     DM_RESOURCES.successQueue,
@@ -81,6 +83,11 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
   readonly authorizationContext = AUTHORIZATION_CONTEXT;
 
   constructor(private readonly options: DataManagementOptions) {
+    const storageBytes = options.queuedIngestionStorageBytes ?? DEFAULT_HELD_BLOB_BYTES;
+    if (!Number.isSafeInteger(storageBytes) || storageBytes <= 0) {
+      throw new RangeError(`queuedIngestionStorageBytes must be a positive number of bytes, not ${storageBytes}.`);
+    }
+    this.blobs = new BlobStore([DM_RESOURCES.container], storageBytes);
     const intervalMs = options.queuedIngestionIntervalMs ?? DEFAULT_INTERVAL_MS;
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
       throw new RangeError(`queuedIngestionIntervalMs must be a positive number of milliseconds, not ${intervalMs}.`);

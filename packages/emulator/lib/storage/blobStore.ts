@@ -29,7 +29,15 @@ interface BlobEntry {
   committed?: StoredBlob;
   /** Staged (uncommitted) blocks by block id. */
   blocks: Map<string, Buffer>;
+  /** When a block was last staged (Date.now()). */
+  stagedAt?: number;
 }
+
+/**
+ * Staged blocks untouched this long are dropped when room is needed: an upload abandoned half-way (or refused) must
+ * not hold its blocks forever (Azure Storage drops uncommitted blocks after a week).
+ */
+const STALE_BLOCKS_MS = 60_000;
 
 // Azure Storage's limit on the number of uncommitted blocks of one blob.
 const MAX_UNCOMMITTED_BLOCKS = 100_000;
@@ -59,16 +67,79 @@ function readBlockList(xml: string): { list: 'latest' | 'committed' | 'uncommitt
  */
 const RETIRED_BYTES_LIMIT = 256 * 1024 * 1024;
 
+/**
+ * Bytes that blobs not yet ingested (committed and never queued, or staged blocks) may hold by default: an upload that
+ * would pass it is refused, as Azure Storage refuses ingress over an account's limit, instead of the emulator's
+ * memory growing with every blob uploaded and never queued.
+ */
+export const DEFAULT_HELD_BLOB_BYTES = 1024 * 1024 * 1024;
+
+/** Azure Storage's answer to ingress over the account's limit (503 ServerBusy, retriable). */
+function ingressOverLimit(limit: number, wanted: number): StorageError {
+  return new StorageError(
+    503,
+    'ServerBusy',
+    `Ingress is over the account limit: blobs not yet ingested hold ${wanted} bytes with this upload, more than the emulator's ${limit}. Queue the uploaded blobs for ingestion (or delete them) first.`,
+  );
+}
+
 /** Blob containers by name; each holds block blobs by name. */
 export class BlobStore {
   private readonly containers = new Map<string, Map<string, BlobEntry>>();
   private readonly retired: { container: string; name: string; blob: StoredBlob }[] = [];
+  private readonly retiredBlobs = new WeakSet<StoredBlob>();
   private retiredBytes = 0;
+  /** Bytes of committed blobs not retired, and of staged blocks. */
+  private heldBytes = 0;
   // Per store, like the rest of its state: two emulators in one process share nothing.
   private etagCounter = 0;
 
-  constructor(containerNames: readonly string[]) {
+  /**
+   * @param containerNames - the containers it has.
+   * @param maxHeldBytes - most bytes blobs not yet ingested may hold ({@link DEFAULT_HELD_BLOB_BYTES}).
+   */
+  constructor(
+    containerNames: readonly string[],
+    private readonly maxHeldBytes = DEFAULT_HELD_BLOB_BYTES,
+  ) {
     for (const name of containerNames) this.containers.set(name, new Map());
+  }
+
+  /** Bytes held by blobs not yet ingested (committed and not retired, or staged). */
+  get held(): number {
+    return this.heldBytes;
+  }
+
+  /** Refuses an upload that would bring the held bytes past the limit once `released` bytes it replaces are gone. */
+  private reserve(added: number, released = 0): void {
+    if (added <= released || this.heldBytes - released + added <= this.maxHeldBytes) return;
+    this.dropStaleBlocks(Date.now() - STALE_BLOCKS_MS);
+    const wanted = this.heldBytes - released + added;
+    if (wanted > this.maxHeldBytes) throw ingressOverLimit(this.maxHeldBytes, wanted);
+  }
+
+  /** Drops the staged blocks of every blob last staged before `before`. */
+  private dropStaleBlocks(before: number): void {
+    for (const blobs of this.containers.values()) {
+      for (const [name, entry] of blobs) {
+        if (entry.blocks.size === 0 || (entry.stagedAt ?? 0) >= before) continue;
+        for (const block of entry.blocks.values()) this.heldBytes -= block.length;
+        entry.blocks.clear();
+        if (!entry.committed) blobs.delete(name);
+      }
+    }
+  }
+
+  /** The bytes an entry holds (its committed blob unless retired, and its staged blocks). */
+  private entryBytes(entry: BlobEntry | undefined): number {
+    if (!entry) return 0;
+    let n = entry.committed && !this.isRetired(entry.committed) ? entry.committed.data.length : 0;
+    for (const block of entry.blocks.values()) n += block.length;
+    return n;
+  }
+
+  private isRetired(blob: StoredBlob): boolean {
+    return this.retiredBlobs.has(blob);
   }
 
   /** Whether `container` is one of its containers. */
@@ -83,13 +154,20 @@ export class BlobStore {
 
   /** Removes a blob; whether it existed. */
   delete(container: string, name: string): boolean {
-    return this.containers.get(container)?.delete(name) ?? false;
+    const blobs = this.containers.get(container);
+    const entry = blobs?.get(name);
+    if (!blobs || !entry) return false;
+    this.heldBytes -= this.entryBytes(entry);
+    return blobs.delete(name);
   }
 
   /** Marks a blob as ingested: it stays readable until ingested blobs hold more than the retention limit. */
   retire(container: string, name: string): void {
     const blob = this.get(container, name);
-    if (!blob) return;
+    if (!blob || this.isRetired(blob)) return;
+    // A retired blob counts against the retention limit below, no longer against the held bytes.
+    this.heldBytes -= blob.data.length;
+    this.retiredBlobs.add(blob);
     this.retired.push({ container, name, blob });
     this.retiredBytes += blob.data.length;
     while (this.retiredBytes > RETIRED_BYTES_LIMIT && this.retired.length > 0) {
@@ -116,7 +194,7 @@ export class BlobStore {
     if ((method === 'GET' || method === 'HEAD') && comp === undefined) return this.getBlob(blobs, blobName, request);
     if (method === 'DELETE' && comp === undefined) {
       if (!blobs.get(blobName)?.committed) throw blobNotFound();
-      blobs.delete(blobName);
+      this.delete(container, blobName);
       return { status: 202, headers: { 'x-ms-delete-type-permanent': 'true' } };
     }
     throw notImplemented('blob', `${method} on a blob${comp ? ` with comp=${comp}` : ''}`);
@@ -137,6 +215,10 @@ export class BlobStore {
   }
 
   private commit(entry: BlobEntry, data: Buffer, request: StorageRequest): StorageResponse {
+    // The new content replaces the entry's committed blob and staged blocks.
+    const released = this.entryBytes(entry);
+    this.reserve(data.length, released);
+    this.heldBytes += data.length - released;
     const blob: StoredBlob = {
       data,
       contentType: headerOf(request.req, 'x-ms-blob-content-type') ?? 'application/octet-stream',
@@ -176,7 +258,11 @@ export class BlobStore {
         `A blob can have at most ${MAX_UNCOMMITTED_BLOCKS} uncommitted blocks.`,
       );
     }
+    const replaced = entry.blocks.get(id)?.length ?? 0;
+    this.reserve(request.body.length, replaced);
+    this.heldBytes += request.body.length - replaced;
     entry.blocks.set(id, request.body);
+    entry.stagedAt = Date.now();
     return { status: 201, headers: { 'Content-MD5': md5(request.body), 'x-ms-request-server-encrypted': 'false' } };
   }
 

@@ -44,7 +44,8 @@ describe('limits: dynamic nesting and query shape', () => {
   it('holds every ingestion path and parse_json to the same depth, whatever depth is sent', async () => {
     const random = seededRandom('dynamic depths');
     for (let k = 0; k < 6; k++) {
-      const depth = random.next() < 0.5 ? random.int(1, MAX_DYNAMIC_DEPTH - 1) : random.int(MAX_DYNAMIC_DEPTH + 1, 20_000);
+      const depth =
+        random.next() < 0.5 ? random.int(1, MAX_DYNAMIC_DEPTH - 1) : random.int(MAX_DYNAMIC_DEPTH + 1, 20_000);
       const ok = depth <= MAX_DYNAMIC_DEPTH - 1;
       const before = Number(await count());
       const paths: [string, () => Promise<unknown>][] = [
@@ -70,7 +71,8 @@ describe('limits: dynamic nesting and query shape', () => {
 
   it('refuses a .set-or-append whose query built values deeper than ingestion accepts', async () => {
     const base = MAX_DYNAMIC_DEPTH - 8;
-    const levels = (n: number) => Array.from({ length: n }, (_, i) => `| summarize d${i + 1} = make_list(d${i})`).join(' ');
+    const levels = (n: number) =>
+      Array.from({ length: n }, (_, i) => `| summarize d${i + 1} = make_list(d${i})`).join(' ');
     const text = (n: number) =>
       `.set-or-append DeepCopy <| print d0 = parse_json('${nested(base)}') ${levels(n)} | project D = d${n}`;
     await mgmt(text(4));
@@ -109,7 +111,11 @@ describe('limits: dynamic nesting and query shape', () => {
       const calls = query(text('tolong('));
       if (depth - 1 <= 100) expect(rowsOf(await calls)[0].x).to.equal(1);
       else if (depth - 1 > MAX_QUERY_NESTING) expect((await failure(calls)).error.message).to.match(/too complex/);
-      else await calls.then(() => undefined, (e: { response?: { status: number } }) => expect(e.response?.status).to.equal(400));
+      else
+        await calls.then(
+          () => undefined,
+          (e: { response?: { status: number } }) => expect(e.response?.status).to.equal(400),
+        );
       expect(performance.now() - started).to.be.below(1000);
     }
     const long = await failure(query(`print x = 1 ${'+ 1 '.repeat(MAX_QUERY_TEXT_LENGTH / 4)}`));

@@ -28,7 +28,10 @@ describe('limits: string values and the memory budget of a query', () => {
     for (let k = 0; k < 8; k++) {
       const unit = 'x'.repeat(random.int(1, 64));
       // Half the cases below the limit, half above it.
-      const target = random.next() < 0.5 ? random.int(1, MAX_STRING_VALUE_LENGTH / 4) : random.int(MAX_STRING_VALUE_LENGTH + 1, 4 * MAX_STRING_VALUE_LENGTH);
+      const target =
+        random.next() < 0.5
+          ? random.int(1, MAX_STRING_VALUE_LENGTH / 4)
+          : random.int(MAX_STRING_VALUE_LENGTH + 1, 4 * MAX_STRING_VALUE_LENGTH);
       const count = Math.max(1, Math.floor(target / unit.length));
       const length = count * unit.length;
       const text = `print n = strlen(strrep('${unit}', ${count}))`;
@@ -66,7 +69,9 @@ describe('limits: string values and the memory budget of a query', () => {
     }
     // A set statement lowers the budget as the request option does.
     const f = await failure(
-      query("set maxmemoryconsumptionperiterator=1048576; range x from 1 to 100 step 1 | extend s = strrep('z', 100000)"),
+      query(
+        "set maxmemoryconsumptionperiterator=1048576; range x from 1 to 100 step 1 | extend s = strrep('z', 100000)",
+      ),
     );
     expect(f.error.code).to.equal('E_LOW_MEMORY_CONDITION');
     await stillServing(fixture.client);

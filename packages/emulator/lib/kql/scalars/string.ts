@@ -174,7 +174,8 @@ export const stringFunctions: ScalarFunctionTable = {
     return Array.isArray(array) ? array.map(elementText).join(argString(args[1], argTypes[1])) : '';
   },
   // Kusto counts Unicode code points, not UTF-16 units.
-  strlen: (args, argTypes, resultType) => asResult(BigInt(codePoints(argString(args[0], argTypes[0]))), 'long', resultType),
+  strlen: (args, argTypes, resultType) =>
+    asResult(BigInt(codePoints(argString(args[0], argTypes[0]))), 'long', resultType),
   string_size: (args, argTypes, resultType) =>
     asResult(BigInt(Buffer.byteLength(argString(args[0], argTypes[0]), 'utf8')), 'long', resultType),
   tolower: (args, argTypes) => argString(args[0], argTypes[0]).toLowerCase(),
