@@ -13,10 +13,21 @@ export class KustoEmulatorError extends Error {
   readonly kustoType: string;
   /** Whether retrying the same request can succeed (`@permanent: false`). */
   readonly permanent: boolean;
+  /**
+   * The error's own code and text, reported as the error object's `innererror` as Kusto does for query errors
+   * (`code` and `@errorCode` such as `KS142`, the KQL analyser's diagnostic code).
+   */
+  readonly inner?: InnerErrorDetails;
 
   constructor(
     message: string,
-    options: { status?: number; code?: string; kustoType?: string; permanent?: boolean } = {},
+    options: {
+      status?: number;
+      code?: string;
+      kustoType?: string;
+      permanent?: boolean;
+      inner?: InnerErrorDetails;
+    } = {},
   ) {
     super(message);
     this.name = 'KustoEmulatorError';
@@ -24,7 +35,16 @@ export class KustoEmulatorError extends Error {
     this.code = options.code ?? 'General_BadRequest';
     this.kustoType = options.kustoType ?? 'Kusto.Data.Exceptions.KustoBadRequestException';
     this.permanent = options.permanent ?? true;
+    if (options.inner) this.inner = options.inner;
   }
+}
+
+/** What an error's `innererror` says: the specific code and message under the outer, general one. */
+export interface InnerErrorDetails {
+  /** The specific error code (`@errorCode`): for KQL errors, Kusto.Language's diagnostic code such as `KS142`. */
+  code: string;
+  /** The specific message, without the "Semantic error: " prefix (`@errorMessage`). */
+  message: string;
 }
 
 /** A KQL syntax or semantic error: HTTP 400, `@type` SyntaxException, message worded like Kusto's. */
@@ -33,6 +53,29 @@ export function syntaxError(message: string): KustoEmulatorError {
     status: 400,
     code: 'General_BadRequest',
     kustoType: 'Kusto.Data.Exceptions.SyntaxException',
+  });
+}
+
+/**
+ * A KQL semantic error (an unknown name, a type mismatch: the query parses but does not resolve): HTTP 400,
+ * `@type` SemanticException, and an `innererror` with the analyser's diagnostic `code`, as Kusto reports them.
+ */
+export function semanticError(message: string, inner: InnerErrorDetails): KustoEmulatorError {
+  return new KustoEmulatorError(message, {
+    status: 400,
+    code: 'General_BadRequest',
+    kustoType: 'Kusto.Data.Exceptions.SemanticException',
+    inner,
+  });
+}
+
+/** A KQL syntax error with the analyser's diagnostic code in its `innererror`. */
+export function syntaxErrorWithCode(message: string, inner: InnerErrorDetails): KustoEmulatorError {
+  return new KustoEmulatorError(message, {
+    status: 400,
+    code: 'General_BadRequest',
+    kustoType: 'Kusto.Data.Exceptions.SyntaxException',
+    inner,
   });
 }
 

@@ -21,11 +21,23 @@ import { Durability } from './persistence';
 import { splitScript } from './script';
 import { DataManagement } from './dataManagement/dataManagement';
 import { EmulatorServer, type RequestInfo } from './server';
+import { normalizeOrigin } from './requestOrigin';
 
 export { Catalog, type DatabaseInfo, type CatalogChanges, type CatalogDurability } from './catalog';
-export { KustoEmulatorError } from './errors';
+export { KustoEmulatorError, type InnerErrorDetails } from './errors';
 export type { ResultTable } from './kql';
 export type { RequestInfo } from './server';
+export {
+  type AllowedOrigins,
+  foreignRequestReason,
+  hasJsonContentType,
+  isAllowedOrigin,
+  type ListenAddress,
+  mediaTypeOf,
+  normalizeOrigin,
+  ownOrigin,
+} from './requestOrigin';
+export { runEmulatorCli, type EmulatorCliOptions } from './cli';
 export type {
   Column,
   Database,
@@ -64,6 +76,12 @@ export interface EmulatorOptions {
   compactionBytes?: number;
   /** Called after each HTTP request is answered (for request logs). */
   onRequest?: (info: RequestInfo) => void;
+  /**
+   * Web page origins (`http://localhost:3000`, or `*` for any) whose pages may call the emulator from a browser,
+   * besides the emulator's own; they get CORS answers. Requests with any other `Origin` are refused with 403, as are
+   * requests whose `Host` is not a loopback name or `host` (DNS rebinding). Tools send no `Origin`: they need nothing.
+   */
+  allowedOrigins?: string[];
   /**
    * Load the KQL parser at start (about 1.5 s of CPU) instead of on the first query, so the first query
    * answers as fast as the rest. Off by default.
@@ -125,6 +143,14 @@ export interface KustoEmulator {
 /** Starts an emulator; rejects with an error naming host and port when the port is in use. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<KustoEmulator> {
   const host = options.host ?? '127.0.0.1';
+  // Checked before anything starts: a mistyped origin fails the start, naming it.
+  const allowedOrigins = (options.allowedOrigins ?? []).map((origin) => {
+    try {
+      return normalizeOrigin(origin);
+    } catch (error) {
+      throw new KustoEmulatorError(`allowedOrigins: ${(error as Error).message}`);
+    }
+  });
   const catalog = new Catalog();
   let durability: Durability | undefined;
   if (options.dataDir) {
@@ -151,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     onRequest: options.onRequest,
     storage: dm,
     ingestionResources: dm,
+    allowedOrigins,
   });
   const port = await server.listen(options.port ?? 0, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

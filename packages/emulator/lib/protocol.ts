@@ -124,32 +124,53 @@ export function managementResponse(table: ResultTable): string {
 }
 
 /** What an error object says: a {@link KustoEmulatorError} or a partial failure's details. */
-export type ErrorDetails = Pick<KustoEmulatorError, 'message' | 'code' | 'kustoType' | 'permanent'>;
+export type ErrorDetails = Pick<KustoEmulatorError, 'message' | 'code' | 'kustoType' | 'permanent'> &
+  Partial<Pick<KustoEmulatorError, 'inner'>>;
 
-/** A Kusto OneApi error object (`{"error":{…}}`) for `error`. */
+/**
+ * A Kusto OneApi error object (`{"error":{…}}`) for `error`. An error with specific details (a KQL syntax or
+ * semantic error) carries them as Kusto does, in `innererror`: `code` and `@errorCode` the specific code, `@type`
+ * the specific exception type, `@errorMessage` the message without its prefix.
+ */
 export function errorObject(error: ErrorDetails, identity: RequestIdentity): Record<string, unknown> {
-  return {
-    error: {
-      code: error.code,
-      message: error.message,
+  const context = contextOf(identity);
+  const body: Record<string, unknown> = {
+    code: error.code,
+    message: error.message,
+    '@type': error.kustoType,
+    '@message': error.message,
+    '@context': context,
+    '@permanent': error.permanent,
+  };
+  if (error.inner) {
+    body.innererror = {
+      code: error.inner.code,
+      message: error.inner.message,
       '@type': error.kustoType,
       '@message': error.message,
-      '@context': {
-        timestamp: new Date().toISOString(),
-        serviceAlias: 'KUSTO-EMULATOR',
-        machineName: hostname(),
-        processName: 'kusto-emulator',
-        processId: process.pid,
-        threadId: 0,
-        clientRequestId: identity.clientRequestId,
-        activityId: identity.activityId,
-        subActivityId: identity.activityId,
-        activityType: identity.activityType,
-        parentActivityId: identity.activityId,
-        activityStack: `(Activity stack: CRID=${identity.clientRequestId} ARID=${identity.activityId})`,
-      },
+      '@context': context,
       '@permanent': error.permanent,
-    },
+      '@errorCode': error.inner.code,
+      '@errorMessage': error.inner.message,
+    };
+  }
+  return { error: body };
+}
+
+function contextOf(identity: RequestIdentity): Record<string, unknown> {
+  return {
+    timestamp: new Date().toISOString(),
+    serviceAlias: 'KUSTO-EMULATOR',
+    machineName: hostname(),
+    processName: 'kusto-emulator',
+    processId: process.pid,
+    threadId: 0,
+    clientRequestId: identity.clientRequestId,
+    activityId: identity.activityId,
+    subActivityId: identity.activityId,
+    activityType: identity.activityType,
+    parentActivityId: identity.activityId,
+    activityStack: `(Activity stack: CRID=${identity.clientRequestId} ARID=${identity.activityId})`,
   };
 }
 

@@ -2,14 +2,19 @@
  * The emulator's HTTP server: Kusto's REST endpoints on node:http.
  *
  * - POST /v1/rest/mgmt                    management commands (v1 response)
- * - POST /v2/rest/query                   queries (v2 frames)
- * - POST /v1/rest/query                   queries (v1 tables with TableOfContents)
+ * - POST|GET /v2/rest/query               queries (v2 frames); GET takes db, csl and properties as URL parameters
+ * - POST|GET /v1/rest/query               queries (v1 tables with TableOfContents)
  * - POST /v1/rest/ingest/{db}/{table}     streaming ingestion (?streamFormat=…&mappingName=…), into tables whose
  *                                         streaming ingestion policy (or their database's) is enabled
  * - GET  /v1/rest/auth/metadata           404, as a cluster without Entra ID: clients fall back to defaults
  * - GET  /v1/rest/ping                    liveness
  * - /dm/…                                 the data management service's storage (queued ingestion), when given
  * Every failure is answered with Kusto's error object and the client request id echoed.
+ *
+ * Only this machine's tools and pages may call it (./requestOrigin): a request whose `Host` is not a loopback name or
+ * the bound address (DNS rebinding), or whose `Origin` is neither the server's own nor an allowed one, is refused with
+ * 403 before anything runs; and the endpoints that change data take only the content types the official clients send,
+ * none of which a web page can send cross-origin without a CORS preflight (which only allowed origins pass).
  */
 import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +33,7 @@ import type { Value } from './model';
 import { type IngestionResources, resultTable } from './commands/context';
 import { streamingIngestionEnabled } from './commands/policyCommands';
 import type { StorageEndpoint } from './dataManagement/dataManagement';
+import { foreignRequestReason, isAllowedOrigin, type ListenAddress, mediaTypeOf } from './requestOrigin';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -47,6 +53,37 @@ export interface EmulatorServerOptions {
   storage?: StorageEndpoint;
   /** The data management service `.get ingestion resources` reports; without it, those commands are refused. */
   ingestionResources?: IngestionResources;
+  /** Web page origins (normalized, or `*`) allowed besides the server's own; see ./requestOrigin. */
+  allowedOrigins?: readonly string[];
+}
+
+// What the official clients send to the endpoints that change data (azure-kusto-data 7: application/json for
+// queries and commands; streaming ingestion: application/octet-stream from Node, application/json from browsers).
+const COMMAND_TYPES = ['application/json'];
+const INGEST_TYPES = ['application/octet-stream', 'application/json'];
+// The Azure Storage clients (blob, queue, table) under /dm: their bodies' types. A POST (the one method a page may
+// send cross-origin without a preflight) must carry one of them; PUT, DELETE and MERGE always need a preflight.
+const STORAGE_POST_TYPES = ['application/xml', 'application/json', 'application/octet-stream', 'multipart/mixed'];
+// How long a browser may cache a preflight's answer (seconds).
+const PREFLIGHT_MAX_AGE = '600';
+
+function forbidden(message: string): KustoEmulatorError {
+  return new KustoEmulatorError(message, {
+    status: 403,
+    code: 'Forbidden',
+    kustoType: 'Kusto.Data.Exceptions.KustoRequestDeniedException',
+  });
+}
+
+function requireContentType(req: http.IncomingMessage, accepted: readonly string[], endpoint: string): void {
+  const media = mediaTypeOf(req.headers);
+  if (media !== undefined && accepted.includes(media)) return;
+  throw new KustoEmulatorError(
+    `${endpoint} takes a body of Content-Type ${accepted.join(' or ')}` +
+      (accepted[0] === 'application/json' ? ' (charset=utf-8)' : '') +
+      `; got ${media === undefined ? 'none' : `'${req.headers['content-type']}'`}.`,
+    { status: 400, code: 'BadRequest_UnsupportedContentType' },
+  );
 }
 
 /** What the `onRequest` listener is told about a request once it is answered. */
@@ -65,12 +102,15 @@ export interface RequestInfo {
   durationMs: number;
 }
 
-/** Turns anything thrown while serving into the Kusto error the client receives. */
+/**
+ * Turns anything thrown while serving into the Kusto error the client receives: an unexpected failure is the REST
+ * API's 520 (ServiceError), as Kusto answers with a KustoServiceException.
+ */
 export function toKustoError(error: unknown): KustoEmulatorError {
   if (error instanceof KustoEmulatorError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new KustoEmulatorError(`The emulator failed while serving the request: ${message}`, {
-    status: 500,
+    status: 520,
     code: 'Internal_UnexpectedError',
     kustoType: 'Kusto.Data.Exceptions.KustoServiceException',
     permanent: false,
@@ -124,11 +164,16 @@ function parseCommandBody(body: Buffer): CommandBody {
   } catch {
     throw syntaxError('The request body is not valid JSON: expected {"db": "…", "csl": "…", "properties": {…}}.');
   }
+  return parseCommandRequest(json);
+}
+
+/** The db, csl and properties of a request, from its JSON body or (GET) its URL parameters. */
+function parseCommandRequest(json: unknown): CommandBody {
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw syntaxError('The request body must be a JSON object with "db" and "csl".');
   const { db, csl, properties } = json as Record<string, unknown>;
   if (typeof csl !== 'string' || csl.trim() === '')
-    throw syntaxError('The request body has no "csl" (the query or command text).');
+    throw syntaxError('The request has no "csl" (the query or command text).');
   if (db !== undefined && db !== null && typeof db !== 'string')
     throw syntaxError('The request body\'s "db" must be a string.');
   return { db: typeof db === 'string' && db !== '' ? db : 'NetDefaultDB', csl, properties };
@@ -140,6 +185,8 @@ export class EmulatorServer {
   readonly http: http.Server;
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
+  /** Where it listens, once it does: the origin rule compares Host and Origin with it. */
+  private listening: ListenAddress | undefined;
 
   constructor(private readonly options: EmulatorServerOptions) {
     this.http = http.createServer((req, res) => {
@@ -170,7 +217,9 @@ export class EmulatorServer {
       const onListening = (): void => {
         this.http.off('error', onError);
         const address = this.http.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
+        const actual = typeof address === 'object' && address ? address.port : port;
+        this.listening = { host, port: actual };
+        resolve(actual);
       };
       this.http.once('error', onError);
       this.http.once('listening', onListening);
@@ -191,8 +240,45 @@ export class EmulatorServer {
     clearTimeout(timer);
   }
 
+  /**
+   * Refuses (403) a request from elsewhere than this machine's tools and pages, and answers a permitted page's CORS
+   * preflight; true when the request was answered here. A permitted page's other requests get the CORS headers.
+   */
+  private answeredByOriginRule(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    identity: RequestIdentity,
+  ): boolean {
+    if (!this.listening) return false;
+    const allowed = this.options.allowedOrigins ?? [];
+    const refusal = foreignRequestReason(req.headers, this.listening, allowed);
+    if (refusal !== undefined) {
+      // Drain what the page sent without reading it into memory, so the connection can answer.
+      req.resume();
+      this.send(res, 403, identity, errorResponse(forbidden(refusal), identity));
+      return true;
+    }
+    const origin = req.headers.origin;
+    // The server's own pages are same-origin and need no CORS headers; an allowed origin's pages do.
+    if (origin === undefined || !isAllowedOrigin(origin, allowed)) return false;
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', 'x-ms-client-request-id, x-ms-activity-id, x-ms-request-id');
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      const requested = req.headers['access-control-request-headers'];
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, HEAD, MERGE, PATCH',
+        ...(requested ? { 'Access-Control-Allow-Headers': requested } : {}),
+        'Access-Control-Max-Age': PREFLIGHT_MAX_AGE,
+        'Content-Length': 0,
+      });
+      res.end();
+      return true;
+    }
+    return false;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (this.options.storage?.owns(req.url ?? '/')) return this.serveStorage(this.options.storage, req, res);
     const started = performance.now();
     const header = req.headers['x-ms-client-request-id'];
     const identity: RequestIdentity = {
@@ -200,6 +286,23 @@ export class EmulatorServer {
       activityId: randomUUID(),
       activityType: 'DN.FE.Request',
     };
+    if (this.answeredByOriginRule(req, res, identity)) {
+      this.reportRequest(req, res, identity.clientRequestId, started);
+      return;
+    }
+    if (this.options.storage?.owns(req.url ?? '/')) {
+      if (req.method === 'POST') {
+        try {
+          requireContentType(req, STORAGE_POST_TYPES, `POST ${new URL(req.url ?? '/', 'http://emulator').pathname}`);
+        } catch (error) {
+          req.resume();
+          this.send(res, 400, identity, errorResponse(toKustoError(error), identity));
+          this.reportRequest(req, res, identity.clientRequestId, started);
+          return;
+        }
+      }
+      return this.serveStorage(this.options.storage, req, res, started);
+    }
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       const segments = url.pathname.split('/').filter((s) => s !== '');
@@ -223,12 +326,27 @@ export class EmulatorServer {
         is('v1', 'rest', 'query') ||
         (route.length === 5 && route[0] === 'v1' && route[1] === 'rest' && route[2] === 'ingest');
       if (!known) throw notFound(`No Kusto REST endpoint at ${method} ${url.pathname}.`);
+      const isQuery = is('v2', 'rest', 'query') || is('v1', 'rest', 'query');
+      if (isQuery && method === 'GET') {
+        // The REST API's GET form: db, csl and properties as URL parameters (a query only: it changes nothing).
+        identity.activityType = 'DN.FE.ExecuteQuery';
+        const request = parseCommandRequest({
+          db: url.searchParams.get('db') ?? undefined,
+          csl: url.searchParams.get('csl') ?? undefined,
+          properties: url.searchParams.get('properties') ?? undefined,
+        });
+        this.send(res, 200, identity, this.query(request, route[0] === 'v2' ? 2 : 1, identity));
+        this.reportRequest(req, res, identity.clientRequestId, started);
+        return;
+      }
       if (method !== 'POST') {
-        throw new KustoEmulatorError(`${url.pathname} accepts POST only, not ${method}.`, {
+        throw new KustoEmulatorError(`${url.pathname} accepts POST${isQuery ? ' or GET' : ''} only, not ${method}.`, {
           status: 405,
           code: 'MethodNotAllowed',
         });
       }
+      if (is('v1', 'rest', 'mgmt') || isQuery) requireContentType(req, COMMAND_TYPES, `POST ${url.pathname}`);
+      else requireContentType(req, INGEST_TYPES, 'Streaming ingestion (POST /v1/rest/ingest/{database}/{table})');
       const body = await readBody(req);
       if (is('v1', 'rest', 'mgmt')) {
         identity.activityType = 'DN.AdminCommand';
@@ -236,9 +354,9 @@ export class EmulatorServer {
         // Acknowledged only once durable: written and fsynced (at once without a dataDir).
         await this.options.catalog.commit();
         this.send(res, 200, identity, answer);
-      } else if (is('v2', 'rest', 'query') || is('v1', 'rest', 'query')) {
+      } else if (isQuery) {
         identity.activityType = 'DN.FE.ExecuteQuery';
-        this.send(res, 200, identity, this.query(body, route[0] === 'v2' ? 2 : 1, identity));
+        this.send(res, 200, identity, this.query(parseCommandBody(body), route[0] === 'v2' ? 2 : 1, identity));
       } else {
         identity.activityType = 'DN.FE.StreamingIngest';
         const answer = this.streamingIngest(
@@ -252,8 +370,11 @@ export class EmulatorServer {
       }
     } catch (error) {
       const kustoError = toKustoError(error);
-      if (!res.headersSent) this.send(res, kustoError.status, identity, errorResponse(kustoError, identity));
-      else res.destroy();
+      if (!res.headersSent) {
+        // A refused body is left unread: drain it so that the answer reaches the client.
+        if (!req.readableEnded) req.resume();
+        this.send(res, kustoError.status, identity, errorResponse(kustoError, identity));
+      } else res.destroy();
     }
     this.reportRequest(req, res, identity.clientRequestId, started);
   }
@@ -263,8 +384,8 @@ export class EmulatorServer {
     storage: StorageEndpoint,
     req: http.IncomingMessage,
     res: http.ServerResponse,
+    started = performance.now(),
   ): Promise<void> {
-    const started = performance.now();
     await storage.serve(req, res, this.closing);
     const header = req.headers['x-ms-client-request-id'];
     this.reportRequest(req, res, (Array.isArray(header) ? header[0] : header) ?? '', started);
@@ -322,8 +443,7 @@ export class EmulatorServer {
     return managementResponse(result);
   }
 
-  private query(body: Buffer, version: 1 | 2, identity: RequestIdentity): string {
-    const request = parseCommandBody(body);
+  private query(request: CommandBody, version: 1 | 2, identity: RequestIdentity): string {
     if (request.csl.trimStart().startsWith('.')) {
       throw syntaxError(
         "Management commands (starting with '.') must be sent to /v1/rest/mgmt, not to the query endpoint.",

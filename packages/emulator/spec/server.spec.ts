@@ -54,7 +54,11 @@ describe('emulator server', () => {
     });
 
     it('rejects a body that is not the {db, csl} JSON object', async () => {
-      const response = await fetch(`${fixture.emulator.url}/v1/rest/mgmt`, { method: 'POST', body: 'not json' });
+      const response = await fetch(`${fixture.emulator.url}/v1/rest/mgmt`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body: 'not json',
+      });
       expect(response.status).to.equal(400);
       const body = (await response.json()) as { error: Record<string, unknown> };
       expect(body.error['@message']).to.match(/not valid JSON/);
@@ -150,7 +154,7 @@ describe('emulator server', () => {
         const status = new Promise<number>((resolve, reject) => {
           const req = http.request(
             `${emulator.url}/v1/rest/ingest/db/T?streamFormat=csv`,
-            { method: 'POST' },
+            { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' } },
             (res) => {
               res.resume();
               res.on('end', () => resolve(res.statusCode ?? 0));

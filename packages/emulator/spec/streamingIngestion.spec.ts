@@ -220,22 +220,28 @@ describe('emulator streaming ingestion', () => {
 
     it('accepts plain, gzip and deflate bodies over raw HTTP and answers with the records consumed', async () => {
       const url = `${fixture.emulator.url}/v1/rest/ingest/db/Events?streamFormat=csv`;
-      const plain = await fetch(url, { method: 'POST', body: '1\n' });
+      // The content type the official client sends (the emulator takes no other for streaming ingestion).
+      const type = { 'Content-Type': 'application/octet-stream' };
+      const plain = await fetch(url, { method: 'POST', body: '1\n', headers: type });
       const gzip = await fetch(url, {
         method: 'POST',
         body: zlib.gzipSync('2\n3\n'),
-        headers: { 'Content-Encoding': 'gzip' },
+        headers: { 'Content-Encoding': 'gzip', ...type },
       });
       const deflate = await fetch(url, {
         method: 'POST',
         body: zlib.deflateSync('4\n'),
-        headers: { 'Content-Encoding': 'deflate' },
+        headers: { 'Content-Encoding': 'deflate', ...type },
       });
       expect([plain.status, gzip.status, deflate.status]).to.deep.equal([200, 200, 200]);
       const body = (await gzip.json()) as { Tables: { Rows: unknown[][] }[] };
       expect(body.Tables[0].Rows[0][0]).to.equal(2);
       expect(rows('Events').map((r) => r[0])).to.deep.equal([1n, 2n, 3n, 4n]);
-      const bad = await fetch(url, { method: 'POST', body: 'not gzip', headers: { 'Content-Encoding': 'gzip' } });
+      const bad = await fetch(url, {
+        method: 'POST',
+        body: 'not gzip',
+        headers: { 'Content-Encoding': 'gzip', ...type },
+      });
       expect(bad.status).to.equal(400);
     });
 

@@ -4,7 +4,7 @@
  * Kusto.Language's own message, the offending text when the message does not already quote it, and the position as
  * Kusto's SyntaxException reports it (`[line:position=1:17]`, 1-based).
  */
-import { syntaxError, type KustoEmulatorError } from '../errors';
+import { semanticError, syntaxErrorWithCode, type KustoEmulatorError } from '../errors';
 import type { KCode, KDiagnostic, KList } from './language';
 
 function toArray(list: KList<KDiagnostic>): KDiagnostic[] {
@@ -31,5 +31,10 @@ export function diagnosticsError(code: KCode, text: string): KustoEmulatorError 
   const bare = token.replace(/^(['"])(.*)\1$/s, '$2');
   const quoted = token !== '' && !first.Message.includes(`'${bare}'`) ? ` (at '${token.slice(0, 60)}')` : '';
   const { line, column } = lineAndColumn(text, first.Start);
-  return syntaxError(`${kind}: ${first.Message}${quoted} [line:position=${line}:${column}]`);
+  const detail = `${first.Message}${quoted} [line:position=${line}:${column}]`;
+  // Kusto reports the specific code (its SEM/SYN codes; here Kusto.Language's KS codes) in the innererror.
+  const inner = { code: first.Code, message: detail };
+  return syntax.length > 0
+    ? syntaxErrorWithCode(`${kind}: ${detail}`, inner)
+    : semanticError(`${kind}: ${detail}`, inner);
 }

@@ -25,7 +25,8 @@ describe('KQL errors', () => {
   it('names an unknown table', () => {
     const e = failure(() => run(db, 'Prodcts | take 1'));
     expect(e.message).to.match(/^Semantic error: The name 'Prodcts' does not refer to any known/);
-    expect(e.kustoType).to.equal('Kusto.Data.Exceptions.SyntaxException');
+    expect(e.kustoType).to.equal('Kusto.Data.Exceptions.SemanticException');
+    expect(e.inner?.code).to.match(/^KS\d+$/);
   });
 
   it('names an unknown column, with its line and position', () => {
