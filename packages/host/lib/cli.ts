@@ -4,16 +4,21 @@
  * [--volatile] [--watch] [--functions <name>...] [--verbose] [--cors <origins>] [--cors-credentials]`, `--version`, `--help`.
  * Start-up problems print once (their message, then the app's own stack frames when the app's code failed) and exit
  * with code 1; SIGINT / SIGTERM stop the host gracefully (a second signal exits at once).
+ * `kusto-functions emulator [options]` runs the Kusto emulator alone: the kusto-emulator package's own command.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runEmulatorCli } from 'kusto-emulator';
 import { scrubSecrets } from 'kusto-functions-engine';
+import { runCheckCli } from './check/checkCli';
 import { parseCorsOrigins } from './cors';
 import { HostStartError, userFrames } from './errors';
 import { startHost, DEFAULT_PORT, type HostOptions } from './startHost';
 
 const USAGE = `Usage: kusto-functions start [appDir] [options]
+       kusto-functions emulator [options]   (the Kusto emulator alone: kusto-functions emulator --help)
+       kusto-functions check [appDir] [options]   (checks every Kusto binding offline: kusto-functions check --help)
 
 Runs an Azure Functions app (Node.js v4 model) locally, with its Kusto bindings, on http://localhost:${DEFAULT_PORT}.
 When the Kusto connection setting is not set, an embedded Kusto emulator serves the app (data in <appDir>/.kusto-emulator).
@@ -121,7 +126,9 @@ export function parseCommand(argv: readonly string[]): Command {
   const [command, appDir, extra] = positionals;
   if (command !== 'start') {
     throw new UsageError(
-      command === undefined ? 'Missing command: use "start".' : `Unknown command '${command}': use "start".`,
+      command === undefined
+        ? 'Missing command: use "start" or "emulator".'
+        : `Unknown command '${command}': use "start" or "emulator".`,
     );
   }
   if (extra !== undefined) throw new UsageError(`Unexpected argument '${extra}': give one app directory.`);
@@ -168,6 +175,10 @@ export function startErrorText(error: HostStartError): string {
 
 /** Runs the command; resolves with the exit code once the host has stopped (or could not start). */
 export async function main(argv: readonly string[]): Promise<number> {
+  // The emulator's options are its own: its command parses them.
+  if (argv[0] === 'emulator') return runEmulatorCli(argv.slice(1), { programName: 'kusto-functions emulator' });
+  // The check loads the app but serves nothing: its own options and output.
+  if (argv[0] === 'check') return runCheckCli(argv.slice(1));
   let command: Command;
   try {
     command = parseCommand(argv);

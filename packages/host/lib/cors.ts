@@ -2,7 +2,7 @@
  * CORS on the HTTP function routes, as Core Tools applies `--cors` / local.settings.json `Host.CORS` (ASP.NET Core's
  * CORS middleware): a preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by the host
  * itself, and other requests from an allowed origin get `Access-Control-Allow-Origin`. The admin API never takes part:
- * its own origin rule is in ./requestOrigin.
+ * its own origin rule is kusto-emulator's (requestOrigin), which the emulator applies too.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 

@@ -1,11 +1,12 @@
 /**
  * The host's HTTP listener: HTTP triggers under the route prefix, and the admin API Core Tools offers locally —
  * `POST /admin/functions/<name>` with `{"input": …}` invokes a non-HTTP function (202 Accepted), and
- * `GET /admin/host/status` reports the host's state. The admin API serves only requests sent from this machine (see
- * ./requestOrigin): a foreign `Origin` or a `Host` that is not this server's is 403, and an invocation must be sent as
- * `application/json` (415 otherwise), as Core Tools' clients send it. The function routes follow the CORS policy when
- * there is one (./cors); the admin API does not. With debug logging each request is logged once answered. Closing
- * stops accepting, lets requests under way finish, then releases the port.
+ * `GET /admin/host/status` reports the host's state. The admin API serves only requests sent from this machine (the
+ * origin rule of kusto-emulator, which the emulator applies too): a foreign `Origin` or a `Host` that is not this
+ * server's is 403, and an invocation must be sent as `application/json` (415 otherwise), as Core Tools' clients send
+ * it. The function routes follow the CORS policy when there is one (./cors); the admin API does not. With debug
+ * logging each request is logged once answered. Closing stops accepting, lets requests under way finish, then
+ * releases the port.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +25,7 @@ import {
 } from './httpMessages';
 import { isPreflight, preflightHeaders, responseCorsHeaders, type CorsPolicy } from './cors';
 import type { Invoker } from './invoker';
-import { foreignRequestReason, hasJsonContentType, type ListenAddress } from './requestOrigin';
+import { foreignRequestReason, hasJsonContentType, type ListenAddress } from 'kusto-emulator';
 import { delay, SHUTDOWN_GRACE_MS } from './shutdown';
 import { adminInvocation } from './triggerPayloads';
 

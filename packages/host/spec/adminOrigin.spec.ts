@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
-import { foreignRequestReason, hasJsonContentType, ownOrigin } from '../lib/requestOrigin';
+import { foreignRequestReason, hasJsonContentType, ownOrigin } from 'kusto-emulator';
 import { eventually, startFixtureHost, type FixtureHost } from './support/hostFixture';
 
 interface Answer {
