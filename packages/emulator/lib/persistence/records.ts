@@ -62,7 +62,9 @@ export interface ExtentRecord {
   t: string;
   tags: string[];
   types: KustoScalarType[];
-  rows: unknown[][];
+  /** Rows count, and the values column by column (a restart parses far fewer, larger arrays). */
+  n: number;
+  cols: unknown[][];
 }
 
 /** The metadata of a database without extent lists: compared as text to detect a schema change. */
@@ -87,44 +89,75 @@ export function metadataOf(database: Database, id: string, policies: Map<string,
 const BIGINT_TYPES: ReadonlySet<KustoScalarType> = new Set(['long', 'datetime', 'timespan']);
 const NUMBER_TYPES: ReadonlySet<KustoScalarType> = new Set(['real', 'decimal']);
 
-function encodeCell(value: Value): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return value;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+function encodeBigint(value: Value): unknown {
+  if (typeof value !== 'bigint') return value;
+  // Numbers where exact (cheaper to parse back), decimal strings beyond.
+  return value <= MAX_EXACT && value >= -MAX_EXACT ? Number(value) : value.toString();
+}
+
+function encodeNumber(value: Value): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 
 /** The JSON text of an `X` record (throws when a value cannot be serialised, e.g. nested too deep). */
 export function extentRecordText(id: number, table: string | undefined, extent: Extent, columns: Column[]): string {
   const types = columns.map((c) => c.type);
-  // Only bigints and non-finite numbers need converting: rows of other types are JSON as they are.
-  const convert = types.some((t) => BIGINT_TYPES.has(t) || NUMBER_TYPES.has(t));
-  const rows = convert ? extent.rows.map((row) => row.map(encodeCell)) : extent.rows;
+  const { rows } = extent;
+  const cols = types.map((type, c) => {
+    const encode = BIGINT_TYPES.has(type) ? encodeBigint : NUMBER_TYPES.has(type) ? encodeNumber : undefined;
+    const col = new Array<unknown>(rows.length);
+    for (let r = 0; r < rows.length; r++) col[r] = encode ? encode(rows[r][c]) : rows[r][c];
+    return col;
+  });
   return (
     `{"k":"X","id":${id}` +
     (table === undefined ? '' : `,"table":${JSON.stringify(table)}`) +
     `,"t":"${extent.ingestionTime.toString()}","tags":${JSON.stringify(extent.tags)}` +
-    `,"types":${JSON.stringify(types)},"rows":${JSON.stringify(rows)}}`
+    `,"types":${JSON.stringify(types)},"n":${rows.length},"cols":${JSON.stringify(cols)}}`
   );
 }
 
 /** The extent an `X` record holds. */
 export function decodeExtent(record: ExtentRecord): Extent {
-  const { types } = record;
-  for (const type of types) {
+  const { types, cols, n } = record;
+  if (!Array.isArray(types) || !Array.isArray(cols) || cols.length !== types.length || !Number.isSafeInteger(n))
+    throw new Error('a malformed extent record');
+  const columns = types.map((type, c) => {
     if (!KUSTO_SCALAR_TYPES.includes(type)) throw new Error(`unknown column type '${type}'`);
+    const col = cols[c];
+    if (!Array.isArray(col) || col.length !== n) throw new Error('a malformed extent record');
+    if (BIGINT_TYPES.has(type)) {
+      for (let r = 0; r < n; r++) if (col[r] !== null) col[r] = BigInt(col[r] as string | number);
+    } else if (NUMBER_TYPES.has(type)) {
+      for (let r = 0; r < n; r++) if (typeof col[r] === 'string') col[r] = Number(col[r]);
+    }
+    return col as Value[];
+  });
+  return { ingestionTime: BigInt(record.t), tags: record.tags ?? [], rows: rowBuilder(columns.length)(columns, n) };
+}
+
+type RowBuilder = (columns: Value[][], n: number) => Value[][];
+const rowBuilders = new Map<number, RowBuilder>();
+
+/**
+ * Turns columns into rows. Generated per width so that each row is an array literal: V8 then allocates a restart's
+ * millions of rows straight in the old generation instead of copying each through the young one (a third faster).
+ */
+function rowBuilder(width: number): RowBuilder {
+  let build = rowBuilders.get(width);
+  if (!build) {
+    const names = Array.from({ length: width }, (_, c) => `c${c}`);
+    build = new Function(
+      'columns',
+      'n',
+      `const [${names.join(', ')}] = columns; const rows = new Array(n);` +
+        `for (let r = 0; r < n; r++) rows[r] = [${names.map((c) => `${c}[r]`).join(', ')}]; return rows;`,
+    ) as RowBuilder;
+    rowBuilders.set(width, build);
   }
-  const convert = types.map((type) =>
-    BIGINT_TYPES.has(type)
-      ? (v: unknown): Value => (v === null ? null : BigInt(v as string))
-      : NUMBER_TYPES.has(type)
-        ? (v: unknown): Value => (typeof v === 'string' ? Number(v) : (v as Value))
-        : undefined,
-  );
-  const needed = convert.some((c) => c !== undefined);
-  const rows = needed
-    ? record.rows.map((row) => row.map((v, i) => (convert[i] ? convert[i](v) : (v as Value))))
-    : (record.rows as Value[][]);
-  return { ingestionTime: BigInt(record.t), tags: record.tags ?? [], rows };
+  return build;
 }
 
 /** One record framed for the file. */
@@ -209,7 +242,7 @@ export class Replayer {
   /** Applies one record; throws (changing nothing) when it does not fit what came before. */
   apply(record: MetadataRecord | ExtentRecord): void {
     if (record.k === 'X') {
-      if (!Number.isSafeInteger(record.id) || !Array.isArray(record.rows)) throw new Error('a malformed extent record');
+      if (!Number.isSafeInteger(record.id)) throw new Error('a malformed extent record');
       let table: Table | undefined;
       if (record.table !== undefined) {
         table = this.tables.get(record.table);
