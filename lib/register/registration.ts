@@ -11,6 +11,7 @@ import type { FunctionPlan } from './functionPlan';
 import type { InvocationBindings } from './invocationBindings';
 import type { FunctionTarget, FunctionsApp, RegisterOptions } from './registerOptions';
 import { Problems } from './problems';
+import { reportToObserver } from './observer';
 import { toRegisteredFunction, type RegisteredFunction } from './registeredFunction';
 
 /** Internal options: how Kusto bindings run (host extension or the SDK's engine). */
@@ -210,5 +211,7 @@ export function registerWith(
   const run = mode === 'in-process' && internals.bindings === undefined ? inProcessInternals(options, app) : internals;
   for (const { fn, instance } of planned) register(app, fn, instance, run);
   registeredNames.set(app, seen);
+  // Only bindings the host runs are checked against a schema by `kusto-functions check`.
+  if (run.declareKustoBindings ?? true) reportToObserver(planned.map((p) => p.fn));
   return planned.map((p) => toRegisteredFunction(p.fn));
 }

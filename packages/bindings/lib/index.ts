@@ -15,3 +15,12 @@ export {
   readSetting,
   type AppSetting,
 } from './appSettings';
+export {
+  REGISTRATION_OBSERVER,
+  registrationObserver,
+  type ObservedFunction,
+  type ObservedKustoBinding,
+  type RegistrationObserver,
+  type RowPropertyDescription,
+  type RowTypeDescription,
+} from './registrationObserver';

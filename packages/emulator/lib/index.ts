@@ -25,6 +25,19 @@ import { normalizeOrigin } from './requestOrigin';
 
 export { Catalog, type DatabaseInfo, type CatalogChanges, type CatalogDurability } from './catalog';
 export { KustoEmulatorError, type InnerErrorDetails } from './errors';
+export {
+  analyzeQuery,
+  schemaFromCatalog,
+  schemaFromShowSchemaJson,
+  type AnalysisColumn,
+  type AnalysisDatabase,
+  type AnalysisFunction,
+  type AnalysisMapping,
+  type AnalysisSchema,
+  type AnalysisTable,
+  type QueryAnalysis,
+  type QueryDiagnostic,
+} from './analysis';
 export type { ResultTable } from './kql';
 export type { RequestInfo } from './server';
 export {

@@ -1,0 +1,102 @@
+/**
+ * Where `kusto-functions check` takes the database schema from, in order: a `--schema` file (the JSON of
+ * `.show database DB schema as json`), the app's setup script run in a throwaway in-memory emulator, or a live
+ * cluster through `--connection` (read-only: `.show database DB schema as json` for each database).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { schemaFromCatalog, schemaFromShowSchemaJson, startEmulator, type AnalysisSchema } from 'kusto-emulator';
+import { createKustoEngine } from 'kusto-functions-engine';
+import { DEFAULT_SETUP_SCRIPT } from '../embeddedCluster';
+import { readHostJson } from '../hostJson';
+
+/** A schema and where it came from (for messages). */
+export interface LoadedSchema {
+  /** The schema. */
+  schema: AnalysisSchema;
+  /** `--schema <file>`, `setup.kql`, or `--connection`. */
+  source: string;
+}
+
+/** Reads a `--schema` file. @throws Error naming the file and what is wrong with it. */
+export function schemaFromFile(file: string): LoadedSchema {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new Error(`--schema ${file} cannot be read: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return { schema: schemaFromShowSchemaJson(text.replace(/^\uFEFF/, '')), source: `--schema ${file}` };
+  } catch (cause) {
+    throw new Error(`--schema ${file}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** The app's setup script (host.json `kustoFunctions.emulator.setupScript`, else `setup.kql`), if any. */
+export function setupScriptOf(appDir: string): { script: string; database?: string } | undefined {
+  const config = readHostJson(appDir).emulator;
+  const script = path.resolve(appDir, config.setupScript ?? DEFAULT_SETUP_SCRIPT);
+  return fs.existsSync(script) ? { script, database: config.database } : undefined;
+}
+
+/**
+ * Runs the setup script in a throwaway in-memory emulator (nothing written to disk) and returns its schema.
+ * `databases`: the databases the bindings use; the script runs in host.json's `emulator.database`, else the only one.
+ *
+ * @throws Error when the script's database cannot be told or the script fails.
+ */
+export async function schemaFromSetupScript(
+  appDir: string,
+  setup: { script: string; database?: string },
+  databases: string[],
+): Promise<LoadedSchema> {
+  const database = setup.database ?? (databases.length === 1 ? databases[0] : undefined);
+  const name = path.relative(appDir, setup.script) || setup.script;
+  if (!database) {
+    throw new Error(
+      `${name}: the Kusto bindings use ${databases.length === 0 ? 'no fixed database' : `several databases (${databases.join(', ')})`}: name the one it runs in with host.json "kustoFunctions": { "emulator": { "database": "<name>" } }.`,
+    );
+  }
+  const emulator = await startEmulator({ databases: [...new Set([...databases, database])] });
+  try {
+    await emulator.runScript(database, fs.readFileSync(setup.script, 'utf8'));
+    return { schema: schemaFromCatalog(emulator.catalog), source: name };
+  } catch (cause) {
+    throw new Error(`${name} failed in the in-memory Kusto emulator: ${(cause as Error).message}`, { cause });
+  } finally {
+    await emulator.close();
+  }
+}
+
+// The app setting the check's own connection travels in to the engine (never one of the app's).
+const CHECK_CONNECTION_SETTING = 'KustoFunctionsCheckConnection';
+
+/**
+ * Reads each database's schema from a live cluster with `.show database DB schema as json` (a read-only command),
+ * through the binding engine and the official client.
+ */
+export async function schemaFromConnection(connection: string, databases: string[]): Promise<LoadedSchema> {
+  const env = { ...process.env, [CHECK_CONNECTION_SETTING]: connection };
+  const engine = createKustoEngine({ env });
+  const schema: AnalysisSchema = { databases: [] };
+  try {
+    for (const database of databases) {
+      const rows = await engine.runInput(
+        {
+          type: 'kusto',
+          name: 'schema',
+          database,
+          connection: CHECK_CONNECTION_SETTING,
+          kqlCommand: `.show database ['${database.replace(/'/g, "\\'")}'] schema as json`,
+        },
+        { functionName: 'kusto-functions check' },
+      );
+      const cell = rows[0] && Object.values(rows[0])[0];
+      schema.databases.push(...schemaFromShowSchemaJson(cell).databases);
+    }
+  } finally {
+    await engine.close();
+  }
+  return { schema, source: '--connection' };
+}
