@@ -56,7 +56,7 @@ describe('the Products example app', () => {
   describe('registers the bindings the Kusto extension reads', () => {
     const expectations: Record<string, { trigger: Record<string, unknown>; kusto: Record<string, object> }> = {
       getProducts: {
-        trigger: { type: 'httpTrigger', route: 'getproducts/{productId}', methods: ['GET'], direction: 'in' },
+        trigger: { type: 'httpTrigger', route: 'getproducts/{productId:long}', methods: ['GET'], direction: 'in' },
         kusto: {
           kustoInput0: {
             ...common,
@@ -92,7 +92,7 @@ describe('the Products example app', () => {
         },
       },
       getProductsIdOrName: {
-        trigger: { type: 'httpTrigger', route: 'getproductsmq/{productId}/{name}', methods: ['GET'] },
+        trigger: { type: 'httpTrigger', route: 'getproductsmq/{productId:long}/{name}', methods: ['GET'] },
         kusto: {
           productsById: {
             ...common,
@@ -148,7 +148,7 @@ describe('the Products example app', () => {
         },
       },
       getAndAddProducts: {
-        trigger: { type: 'httpTrigger', route: 'getsgetaddproductsetproducts/{productId}', methods: ['GET'] },
+        trigger: { type: 'httpTrigger', route: 'getsgetaddproductsetproducts/{productId:long}', methods: ['GET'] },
         kusto: {
           kustoInput0: {
             ...common,

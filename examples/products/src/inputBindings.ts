@@ -5,7 +5,7 @@ import { Product } from './models';
 /** The official input binding samples. */
 export class ProductQueries {
   /** GET /api/getproducts/{productId}: products with that id. */
-  @HttpTrigger({ route: 'getproducts/{productId}', methods: ['GET'] })
+  @HttpTrigger({ route: 'getproducts/{productId:long}', methods: ['GET'] })
   async getProducts(@KustoInput(productsById('@productId={productId}'), Product) products: Product[]) {
     return { jsonBody: products };
   }
@@ -23,7 +23,7 @@ export class ProductQueries {
   }
 
   /** GET /api/getproductsmq/{productId}/{name}: two queries in one function, results concatenated. */
-  @HttpTrigger({ route: 'getproductsmq/{productId}/{name}', methods: ['GET'] })
+  @HttpTrigger({ route: 'getproductsmq/{productId:long}/{name}', methods: ['GET'] })
   async getProductsIdOrName(
     @KustoInput({ ...productsById('@productId={productId}'), name: 'productsById' }, Product) byId: Product[],
     @KustoInput({ ...productsByName('@name={name}'), name: 'productsByName' }, Product) byName: Product[],

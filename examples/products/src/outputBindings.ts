@@ -59,7 +59,7 @@ export class ProductIngestion {
   }
 
   /** GET /api/getsgetaddproductsetproducts/{productId}: read products, rename them, write them back. */
-  @HttpTrigger({ route: 'getsgetaddproductsetproducts/{productId}', methods: ['GET'] })
+  @HttpTrigger({ route: 'getsgetaddproductsetproducts/{productId:long}', methods: ['GET'] })
   async getAndAddProducts(
     @KustoInput(productsById('@productId={productId}'), Product) products: Product[],
     @KustoOutput(intoTable('Products')) out: Output<Product[]>,

@@ -72,7 +72,7 @@ describe('end to end: the Products example on the local host', function () {
       /Kusto: KustoConnectionString is not set: using the embedded Kusto emulator at http:\/\/127\.0\.0\.1:\d+ \(volatile/,
     );
     expect(out).to.contain('Kusto: ran setup.kql in productsdb');
-    expect(out).to.contain(`\tgetProducts: [GET] http://localhost:${port}/api/getproducts/{productId}\n`);
+    expect(out).to.contain(`\tgetProducts: [GET] http://localhost:${port}/api/getproducts/{productId:long}\n`);
     expect(out).to.contain(`\taddProducts: [POST] http://localhost:${port}/api/addproduct\n`);
     expect(out).to.contain('\tingestQueuedProduct: queueTrigger\n');
     expect(out).to.contain('\texportProducts: timerTrigger (0 */5 * * * *)\n');
