@@ -14,12 +14,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type KustoEmulator } from 'kusto-emulator';
 import { preloadKustoClient } from 'kusto-functions-engine';
 import { isKustoEmulatorSetting, KUSTO_EMULATOR_SETTING, readSetting } from 'kusto-functions-bindings';
 import { describeMissingSetting, type KustoConnectionUse } from './appFunctions';
 import { HostStartError } from './errors';
 import type { EmulatorConfig } from './hostJson';
+import { startIsolatedEmulator, type EmbeddedEmulator } from './isolatedEmulator';
 
 /** Default data directory of the embedded emulator, relative to the app directory. */
 export const DEFAULT_EMULATOR_DATA_DIR = '.kusto-emulator';
@@ -38,12 +38,14 @@ export interface EmbeddedClusterOptions {
   env: NodeJS.ProcessEnv;
   /** Keep the emulator's data in memory only. */
   volatile?: boolean;
+  /** Told when the emulator's thread ended (out of memory) and when it serves again. */
+  onRestart?: (event: { phase: 'ended' | 'restarted' | 'gave up'; message: string }) => void;
 }
 
 /** The running embedded emulator and what was done to prepare it. */
 export interface EmbeddedCluster {
-  /** The emulator. */
-  emulator: KustoEmulator;
+  /** The emulator, in a thread of its own. */
+  emulator: EmbeddedEmulator;
   /** Settings now pointing at it. */
   settings: string[];
   /** Those of {@link settings} that were `UseKustoEmulator=true` (the others were not set). */
@@ -167,16 +169,16 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // Warmed before the host says it started, not in the background: loading the parser and the client is
   // synchronous CPU on this thread (~2 s), so a background warm-up would only move that wait onto the first request.
   const started = performance.now();
-  const emulator = await startEmulator({ dataDir, warmUp: true });
+  const emulator = await startIsolatedEmulator({
+    emulator: { dataDir, warmUp: true },
+    memoryLimitMb: config.memoryLimitMb,
+    onRestart: options.onRestart,
+  });
   preloadKustoClient();
   const startMs = performance.now() - started;
   const created: string[] = [];
   try {
-    for (const database of databases) {
-      if (emulator.catalog.get(database)) continue;
-      emulator.catalog.createDatabase(database, dataDir !== undefined);
-      created.push(database);
-    }
+    created.push(...(await emulator.ensureDatabases(databases, dataDir !== undefined)));
     const result: EmbeddedCluster = {
       emulator,
       settings: served.map(([setting]) => setting),
@@ -203,7 +205,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     return result;
   } catch (cause) {
     // Nothing half-made is kept: a database whose setup failed would be skipped by the next start's setup.
-    for (const database of created) emulator.catalog.dropDatabase(database);
+    await emulator.dropDatabases(created).catch(() => undefined);
     await emulator.close().catch(() => undefined);
     const name = script ? path.relative(appDir, script) : 'the emulator setup';
     throw new HostStartError(`${name} failed in the embedded Kusto emulator: ${(cause as Error).message}`, { cause });

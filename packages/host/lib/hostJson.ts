@@ -46,6 +46,11 @@ export interface EmulatorConfig {
   database?: string;
   /** Where the emulator keeps its data, relative to the app directory. Default: `.kusto-emulator`. */
   dataDir?: string;
+  /**
+   * Heap limit of the emulator's thread, in MB (16 or more). A query that exhausts it stops the emulator, which starts
+   * again with its data; the host keeps serving. Default: 2048.
+   */
+  memoryLimitMb?: number;
 }
 
 /** host.json, as far as the local host reads it. */
@@ -169,11 +174,20 @@ export function readHostJson(appDir: string): HostConfig {
   const section = objectAt(ours?.emulator, 'kustoFunctions.emulator', file);
   const emulator: EmulatorConfig = {};
   for (const key of Object.keys(section ?? {})) {
-    if (!['setupScript', 'database', 'dataDir'].includes(key)) {
+    if (!['setupScript', 'database', 'dataDir', 'memoryLimitMb'].includes(key)) {
       throw new HostStartError(
-        `"kustoFunctions.emulator.${key}" in ${file} is not a known option (setupScript, database, dataDir).`,
+        `"kustoFunctions.emulator.${key}" in ${file} is not a known option (setupScript, database, dataDir, memoryLimitMb).`,
       );
     }
+  }
+  const memory = section?.memoryLimitMb;
+  if (memory !== undefined) {
+    if (typeof memory !== 'number' || !Number.isInteger(memory) || memory < 16) {
+      throw new HostStartError(
+        `"kustoFunctions.emulator.memoryLimitMb" in ${file} must be a whole number of MB, 16 or more; got ${JSON.stringify(memory)}.`,
+      );
+    }
+    emulator.memoryLimitMb = memory;
   }
   emulator.setupScript = stringAt(section?.setupScript, 'kustoFunctions.emulator.setupScript', file);
   emulator.database = stringAt(section?.database, 'kustoFunctions.emulator.database', file);

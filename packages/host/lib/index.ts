@@ -18,3 +18,4 @@ export { HostStartError } from './errors';
 export type { HostFunctionInfo } from './functionTable';
 export { formatLogEntry, type HostLogEntry, type HostLogLevel, type HostLogSink } from './hostLog';
 export { DEFAULT_EMULATOR_DATA_DIR, DEFAULT_SETUP_SCRIPT } from './embeddedCluster';
+export type { EmbeddedEmulator } from './isolatedEmulator';

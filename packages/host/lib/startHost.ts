@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KustoEmulator } from 'kusto-emulator';
 import * as engineModule from 'kusto-functions-engine';
 import type { KustoEngine, TimeoutOptions } from 'kusto-functions-engine';
 import { resolveConnection } from 'kusto-functions-engine';
@@ -31,6 +30,7 @@ import { AppWatcher } from './appWatcher';
 import { applyLocalSettings } from './appSettings';
 import { corsPolicy } from './cors';
 import { startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
+import type { EmbeddedEmulator } from './isolatedEmulator';
 import { HostStartError } from './errors';
 import { formatFunctionTable, functionInfos, type HostFunctionInfo } from './functionTable';
 import { readHostJson } from './hostJson';
@@ -88,8 +88,8 @@ export interface RunningHost {
   readonly port: number;
   /** The HTTP route prefix (`api` unless host.json says otherwise; may be empty). */
   readonly routePrefix: string;
-  /** The embedded emulator, when a Kusto setting was not set. */
-  readonly emulator?: KustoEmulator;
+  /** The embedded emulator (in a thread of its own), when a Kusto setting was not set. */
+  readonly emulator?: EmbeddedEmulator;
   /** The app's functions (those of the last successful reload, with `watch`). */
   readonly functions: readonly HostFunctionInfo[];
   /**
@@ -235,6 +235,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         connections,
         env,
         volatile: options.volatile,
+        onRestart: ({ phase, message }) => log.host(phase === 'restarted' ? 'information' : 'error', message),
       });
       if (embedded) cleanups.push(() => embedded!.emulator.close());
     }

@@ -40,6 +40,17 @@ describe('host.json timeouts', () => {
     );
   });
 
+  it('reads kustoFunctions.emulator.memoryLimitMb, a whole number of MB from 16', () => {
+    expect(read({ kustoFunctions: { emulator: { memoryLimitMb: 512 } } }).emulator.memoryLimitMb).to.equal(512);
+    expect(read({}).emulator.memoryLimitMb).to.equal(undefined);
+    for (const value of [8, 100.5, '512']) {
+      expect(() => read({ kustoFunctions: { emulator: { memoryLimitMb: value } } }), String(value)).to.throw(
+        HostStartError,
+        /"kustoFunctions\.emulator\.memoryLimitMb" in .*host\.json must be a whole number of MB, 16 or more; got /,
+      );
+    }
+  });
+
   it('writes timespans back as host.json does', () => {
     expect(formatTimespan(2000)).to.equal('00:00:02');
     expect(formatTimespan(93_784_500)).to.equal('1.02:03:04.500');
