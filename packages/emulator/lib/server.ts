@@ -26,8 +26,9 @@ import { executeCommand } from './commands';
 import { KustoEmulatorError, notSupported, streamingIngestionNotEnabled, syntaxError } from './errors';
 import { ingestData, resolveMapping } from './ingest/ingestData';
 import { parseFormat } from './ingest/formats';
-import { executeQuery } from './kql';
+import { executeQueryAsync } from './kql';
 import { errorResponse, managementResponse, queryResponseV1, queryResponseV2, type RequestIdentity } from './protocol';
+import { limitsExceeded } from './limits';
 import { applyLimitOptions, readRequestProperties } from './requestProperties';
 import type { Value } from './model';
 import { type IngestionResources, resultTable } from './commands/context';
@@ -335,7 +336,7 @@ export class EmulatorServer {
           csl: url.searchParams.get('csl') ?? undefined,
           properties: url.searchParams.get('properties') ?? undefined,
         });
-        this.send(res, 200, identity, this.query(request, route[0] === 'v2' ? 2 : 1, identity));
+        this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity));
         this.reportRequest(req, res, identity.clientRequestId, started);
         return;
       }
@@ -356,7 +357,7 @@ export class EmulatorServer {
         this.send(res, 200, identity, answer);
       } else if (isQuery) {
         identity.activityType = 'DN.FE.ExecuteQuery';
-        this.send(res, 200, identity, this.query(parseCommandBody(body), route[0] === 'v2' ? 2 : 1, identity));
+        this.send(res, 200, identity, await this.query(parseCommandBody(body), route[0] === 'v2' ? 2 : 1, identity));
       } else {
         identity.activityType = 'DN.FE.StreamingIngest';
         const answer = this.streamingIngest(
@@ -443,7 +444,8 @@ export class EmulatorServer {
     return managementResponse(result);
   }
 
-  private query(request: CommandBody, version: 1 | 2, identity: RequestIdentity): string {
+  /** Runs a query in slices (executeQueryAsync), so that other requests are served while it runs. */
+  private async query(request: CommandBody, version: 1 | 2, identity: RequestIdentity): Promise<string> {
     if (request.csl.trimStart().startsWith('.')) {
       throw syntaxError(
         "Management commands (starting with '.') must be sent to /v1/rest/mgmt, not to the query endpoint.",
@@ -453,7 +455,7 @@ export class EmulatorServer {
     const database = this.options.catalog.require(request.db);
     const started = performance.now();
     const setOptions: Record<string, Value> = {};
-    const results = executeQuery({
+    const results = await executeQueryAsync({
       catalog: this.options.catalog,
       database,
       text: request.csl,
@@ -469,7 +471,13 @@ export class EmulatorServer {
       return key === undefined ? undefined : setOptions[key];
     });
     const run = { results, limits, elapsedMs };
-    return version === 2 ? queryResponseV2(run, identity) : queryResponseV1(run, identity);
+    try {
+      return version === 2 ? queryResponseV2(run, identity) : queryResponseV1(run, identity);
+    } catch (error) {
+      // A response past V8's longest string (with notruncation): the query's limit, not the server's failure.
+      if (error instanceof RangeError) throw limitsExceeded(`the response is too large to write: ${error.message}.`);
+      throw error;
+    }
   }
 
   private streamingIngest(databaseName: string, tableName: string, params: URLSearchParams, body: Buffer): string {

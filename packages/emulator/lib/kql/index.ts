@@ -64,7 +64,8 @@ function compile(request: QueryRequest): CompiledQuery {
   const schema = schemaSymbols(request.catalog, request.database);
   const key = `${schema.key}\u0002${request.text}`;
   const cached = plans.get(key);
-  if (cached) {
+  // A plan holds its run's state: while one request runs it (yielding between slices), another compiles its own.
+  if (cached && !cached.runtime.busy) {
     counters.cacheHits++;
     return cached;
   }
@@ -74,7 +75,7 @@ function compile(request: QueryRequest): CompiledQuery {
   const error = diagnosticsError(code, request.text);
   if (error) throw error;
   const compiled = new QueryCompiler(schema).compileQuery(code.Syntax);
-  plans.set(key, compiled);
+  if (!cached) plans.set(key, compiled);
   return compiled;
 }
 
@@ -104,32 +105,94 @@ function bindParameters(compiled: CompiledQuery, request: QueryRequest): void {
   }
 }
 
-/** Runs a query; throws a `KustoEmulatorError` for syntax, semantic and runtime errors. */
+/**
+ * Runs a query to its end, synchronously; throws a `KustoEmulatorError` for syntax, semantic and runtime errors.
+ * Management commands use it (`.set T <| query`); the server runs queries with {@link executeQueryAsync}.
+ */
 export function executeQuery(request: QueryRequest): ResultTable[] {
+  const run = startRun(request);
+  try {
+    run.runtime.resume(Infinity);
+    let step = run.results.next();
+    while (!step.done) step = run.results.next();
+    return step.value;
+  } catch (error) {
+    throw runError(error);
+  } finally {
+    run.runtime.end();
+  }
+}
+
+/** Milliseconds a query runs before it lets the event loop serve others (then resumes where it stopped). */
+export const QUERY_SLICE_MS = 10;
+
+/**
+ * Runs a query in slices of {@link QUERY_SLICE_MS}: between slices the event loop serves other requests, so a query
+ * that runs for seconds does not hold the server. Same results and errors as {@link executeQuery}.
+ */
+export async function executeQueryAsync(request: QueryRequest): Promise<ResultTable[]> {
+  const run = startRun(request);
+  try {
+    for (;;) {
+      run.runtime.resume(QUERY_SLICE_MS);
+      const step = run.results.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    throw runError(error);
+  } finally {
+    run.runtime.end();
+  }
+}
+
+/** A query started: its runtime, and its results as a generator yielding between slices. */
+interface QueryRun {
+  runtime: Runtime;
+  results: Generator<void, ResultTable[], void>;
+}
+
+/** Compiles (or takes the cached plan) and prepares a run; nothing is evaluated until `results` is stepped. */
+function startRun(request: QueryRequest): QueryRun {
   const compiled = compile(request);
   const rt = compiled.runtime;
+  const budget = memoryBudget(request.options, compiled.setOptions);
+  const timeout = serverTimeoutMs(request.options);
   rt.now = request.now;
   rt.catalog = request.catalog;
   rt.database = request.database;
-  rt.begin(Date.now() + serverTimeoutMs(request.options), memoryBudget(request.options, compiled.setOptions));
-  if (request.setOptions) Object.assign(request.setOptions, compiled.setOptions);
-  bindParameters(compiled, request);
+  rt.begin(Date.now() + timeout, budget);
   try {
-    return compiled.results.map((r) => ({
+    if (request.setOptions) Object.assign(request.setOptions, compiled.setOptions);
+    bindParameters(compiled, request);
+  } catch (error) {
+    rt.end();
+    throw error;
+  }
+  return { runtime: rt, results: evaluate(compiled) };
+}
+
+function* evaluate(compiled: CompiledQuery): Generator<void, ResultTable[], void> {
+  const tables: ResultTable[] = [];
+  for (const r of compiled.results) {
+    const rows = yield* r.plan.run();
+    tables.push({
       name: r.name,
       columns: r.plan.columns.map((c) => ({ ...c })),
       // Fresh row arrays: plans may hand out the table's own row arrays, which callers must never be able to change.
-      rows: r.plan.run().map((row) => row.slice()),
-    }));
-  } catch (error) {
-    // V8's own limits (a string or array past its largest length, a recursion past the stack) are the query's
-    // limits too: the query fails as Kusto fails one over its limits, not as an internal error.
-    if (error instanceof RangeError) throw limitsExceeded(`${error.message} (E_RUNAWAY_QUERY).`, 'E_RUNAWAY_QUERY');
-    throw error;
-  } finally {
-    rt.memoryUsed = 0;
-    Runtime.active = undefined;
+      rows: rows.map((row) => row.slice()),
+    });
   }
+  return tables;
+}
+
+/**
+ * V8's own limits (a string or array past its largest length, a recursion past the stack) are the query's limits
+ * too: the query fails as Kusto fails one over its limits, not as an internal error.
+ */
+function runError(error: unknown): unknown {
+  if (error instanceof RangeError) return limitsExceeded(`${error.message} (E_RUNAWAY_QUERY).`, 'E_RUNAWAY_QUERY');
+  return error;
 }
 
 /** Request options and `set` statements that lower a query's memory budget (the lowest wins, as in Kusto). */

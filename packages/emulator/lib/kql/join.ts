@@ -154,9 +154,9 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
 
   return {
     columns,
-    run: () => {
-      let leftRows = left.run();
-      const rightRows = right.run();
+    run: function* () {
+      let leftRows = yield* left.run();
+      const rightRows = yield* right.run();
       const byKey = index(rightRows, rightKey);
       if (kind === 'innerunique') {
         const seen = new Set<unknown>();
@@ -188,6 +188,7 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
           out.push(l.concat(rightNulls));
         }
         rt.tick();
+        if (rt.yieldDue) yield;
       }
       if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightouter' || kind === 'fullouter') {
         rightRows.forEach((r, i) => {
@@ -221,16 +222,17 @@ export function compileLookup(c: Compiler, op: KNode, left: TabularPlan, scope: 
   const rt = c.runtime;
   return {
     columns,
-    run: () => {
-      const rightRows = right.run();
+    run: function* () {
+      const rightRows = yield* right.run();
       const byKey = index(rightRows, rightKey);
       const out: Row[] = [];
-      for (const l of left.run()) {
+      for (const l of yield* left.run()) {
         const k = leftKey(l);
         const matches = k === undefined ? undefined : byKey.get(k);
         if (matches) for (const i of matches) out.push(l.concat(kept.map((j) => rightRows[i][j])));
         else if (kind === 'leftouter') out.push(l.concat(nulls));
         rt.tick();
+        if (rt.yieldDue) yield;
       }
       return out;
     },

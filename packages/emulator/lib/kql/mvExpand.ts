@@ -77,10 +77,10 @@ export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scop
   const rt = c.runtime;
   return {
     columns,
-    run: () => {
+    run: function* () {
       const limit = limitPlan ? Number(limitPlan([])) : 2147483647;
       const out: Row[] = [];
-      for (const row of input.run()) {
+      for (const row of yield* input.run()) {
         const lists = items.map((i) => expand(i.plan(row), bagAsArray));
         const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
         for (let k = 0; k < n; k++) {
@@ -94,6 +94,7 @@ export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scop
         rt.tick(n + 1);
         rt.chargeRows(n, row.length + targets.length);
         if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('mv-expand');
+        if (rt.yieldDue) yield;
       }
       return out;
     },

@@ -88,9 +88,10 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
   const failed: Value[] = types.map((t) => (t === 'string' ? '' : null));
   return {
     columns,
-    run: () => {
+    run: function* () {
+      const rt = c.runtime;
       const out: Row[] = [];
-      for (const row of input.run()) {
+      for (const row of yield* input.run()) {
         const raw = source(row);
         const text =
           raw === null ? '' : typeof raw === 'string' ? raw : String(convertValue(raw, sourceType, 'string'));
@@ -101,8 +102,9 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
           if (values.every((v) => v !== undefined)) computed = values as Value[];
         }
         out.push(build(row, computed));
+        rt.tick();
+        if (rt.yieldDue) yield;
       }
-      c.runtime.tick(out.length);
       return out;
     },
   };

@@ -20,7 +20,7 @@ import {
   type KustoLanguage,
 } from './language';
 import type { SchemaSymbols } from './schema';
-import { registerIngestionTimes, Runtime, type Row, type ScalarPlan, type TabularPlan } from './runtime';
+import { registerIngestionTimes, rowsOf, Runtime, type Row, type ScalarPlan, type TabularPlan } from './runtime';
 import { Scope, type Binding } from './scope';
 import { SYMBOL_KIND_NAMES, type Compiler, type SymbolKindName } from './compiler';
 import { clip, firstToken, functionName } from './nodeText';
@@ -172,9 +172,9 @@ export class QueryCompiler implements Compiler {
     let rows: Row[] = [];
     return {
       columns: plan.columns,
-      run: () => {
+      run: function* () {
         if (runId !== rt.runId) {
-          rows = plan.run();
+          rows = yield* plan.run();
           runId = rt.runId;
         }
         return rows;
@@ -295,17 +295,19 @@ export class QueryCompiler implements Compiler {
     const columns = this.columns(node);
     return {
       columns,
-      run: () => {
-        const db = rt.database.name === database ? rt.database : rt.catalog.get(database);
-        const t = db?.tables.get(table);
-        if (!t) throw entityNotFound('Table', table);
-        if (rt.usesIngestionTime) for (const extent of t.extents) registerIngestionTimes(extent);
-        if (t.extents.length === 1) return t.extents[0].rows;
-        const rows: Row[] = [];
-        for (const extent of t.extents) for (const r of extent.rows) rows.push(r);
-        return rows;
-      },
+      run: () => rowsOf(read()),
     };
+
+    function read(): Row[] {
+      const db = rt.database.name === database ? rt.database : rt.catalog.get(database);
+      const t = db?.tables.get(table);
+      if (!t) throw entityNotFound('Table', table);
+      if (rt.usesIngestionTime) for (const extent of t.extents) registerIngestionTimes(extent);
+      if (t.extents.length === 1) return t.extents[0].rows;
+      const rows: Row[] = [];
+      for (const extent of t.extents) for (const r of extent.rows) rows.push(r);
+      return rows;
+    }
   }
 
   isUserFunction(symbol: KSymbol | null, scope: Scope): boolean {

@@ -7,7 +7,7 @@ import { type Column, type DynamicValue, type KustoScalarType, NUMERIC_TYPES, ty
 import { notSupported, syntaxError } from '../errors';
 import { elements, isTabular, kindOf, textOf, type KNode } from './language';
 import { literalValue } from './literals';
-import { ingestionTimeOf, type Runtime, type ScalarPlan } from './runtime';
+import { drain, ingestionTimeOf, type Runtime, type ScalarPlan } from './runtime';
 import type { Scope } from './scope';
 import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
@@ -221,7 +221,7 @@ function listSource(c: Compiler, items: KNode[], columns: Column[], scope: Scope
     if (isTabular(item.ResultType)) {
       const plan = c.tabular(item, scope);
       const type = plan.columns[0]?.type ?? 'dynamic';
-      return (): Candidate[] => plan.run().map((r) => ({ value: r[0], type }));
+      return (): Candidate[] => drain(plan.run()).map((r) => ({ value: r[0], type }));
     }
     const type = typeOf(c, item);
     const plan = compileScalarExpression(c, item, columns, scope);
@@ -495,7 +495,7 @@ function compileToScalar(c: Compiler, node: KNode, scope: Scope): ScalarPlan {
   const type = typeOf(c, node);
   const from = plan.columns[0]?.type ?? type;
   const get: ScalarPlan = () => {
-    const rows = plan.run();
+    const rows = drain(plan.run());
     return rows.length > 0 && rows[0].length > 0 ? convertValue(rows[0][0], from, type) : null;
   };
   return scope.inFunction ? get : c.memoizedValue(get);

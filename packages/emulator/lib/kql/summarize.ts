@@ -103,14 +103,15 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
 
   return {
     columns,
-    run: () => {
-      const rows = input.run();
+    run: function* () {
+      const rows = yield* input.run();
       const create = (): AggregateState[] => allAggregates.map((a) => a.create());
       if (keyPlans.length === 0) {
         const states = create();
         for (let i = 0; i < rows.length; i++) {
           for (const st of states) st.add(rows[i]);
           if ((i & 4095) === 4095) rt.tick(4096);
+          if (rt.yieldDue) yield;
         }
         return [finish([], states)];
       }
@@ -136,6 +137,7 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
         const states = g.states;
         for (let j = 0; j < states.length; j++) states[j].add(row);
         if ((i & 4095) === 4095) rt.tick(4096);
+        if (rt.yieldDue) yield;
       }
       const out: Row[] = [];
       for (const g of groups.values()) out.push(finish(g.keys, g.states));

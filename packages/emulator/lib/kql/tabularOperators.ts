@@ -7,7 +7,15 @@ import type { Column, KustoScalarType, Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
 import { getschemaTypeOf } from '../typeNames';
 import { elements, kindOf, textOf, type KNode } from './language';
-import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type ScalarPlan, type TabularPlan } from './runtime';
+import {
+  MAX_INTERMEDIATE_ROWS,
+  rowsOf,
+  tooManyRows,
+  type Row,
+  type RowsRun,
+  type ScalarPlan,
+  type TabularPlan,
+} from './runtime';
 import type { Scope } from './scope';
 import type { Compiler } from './compiler';
 import { clip, firstToken } from './nodeText';
@@ -21,8 +29,9 @@ import { compileMvExpand } from './mvExpand';
 import { compileParse } from './parse';
 import { literalValue } from './literals';
 
-/** Rows filtered by a predicate, checking the deadline as it goes. */
-function filterRows(c: Compiler, rows: Row[], predicate: ScalarPlan): Row[] {
+/** Rows of `input` filtered by a predicate, checking the deadline and yielding as it goes. */
+function* filterRows(c: Compiler, input: TabularPlan, predicate: ScalarPlan): RowsRun {
+  const rows = yield* input.run();
   const rt = c.runtime;
   const out: Row[] = [];
   const n = rows.length;
@@ -30,12 +39,18 @@ function filterRows(c: Compiler, rows: Row[], predicate: ScalarPlan): Row[] {
     const r = rows[i];
     if (predicate(r) === true) out.push(r);
     if ((i & 4095) === 4095) rt.tick(4096);
+    if (rt.yieldDue) yield;
   }
   return out;
 }
 
-/** Maps rows, checking the deadline as it goes. */
-export function mapRows(c: Compiler, rows: Row[], f: (row: Row) => Row): Row[] {
+/** Rows of `input` mapped by `f`, checking the deadline and yielding as it goes. */
+export function* mapRows(c: Compiler, input: TabularPlan, f: (row: Row) => Row): RowsRun {
+  return yield* mapRowArray(c, yield* input.run(), f);
+}
+
+/** Maps rows, checking the deadline and yielding as it goes. */
+function* mapRowArray(c: Compiler, rows: Row[], f: (row: Row) => Row): RowsRun {
   const rt = c.runtime;
   const n = rows.length;
   const out = new Array<Row>(n);
@@ -45,6 +60,7 @@ export function mapRows(c: Compiler, rows: Row[], f: (row: Row) => Row): Row[] {
       rt.tick(4096);
       rt.chargeRows(4096, out[i].length);
     }
+    if (rt.yieldDue) yield;
   }
   return out;
 }
@@ -67,7 +83,7 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
   switch (kind) {
     case 'FilterOperator': {
       const predicate = c.scalar(op.Condition as KNode, input.columns, scope);
-      return { columns: input.columns, run: () => filterRows(c, input.run(), predicate) };
+      return { columns: input.columns, run: () => filterRows(c, input, predicate) };
     }
     case 'ProjectOperator':
       return compileProject(c, op, input, scope);
@@ -78,13 +94,18 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
     case 'ProjectReorderOperator': {
       const columns = c.columns(op);
       const idx = selectByName(input.columns, columns, `'${firstToken(op)}'`);
-      return { columns, run: () => mapRows(c, input.run(), (r) => idx.map((i) => r[i])) };
+      return { columns, run: () => mapRows(c, input, (r) => idx.map((i) => r[i])) };
     }
     case 'ProjectRenameOperator':
       return compileProjectRename(c, op, input);
     case 'TakeOperator': {
       const count = countArgument(c, op.Expression as KNode, scope, 'take');
-      return { columns: input.columns, run: () => input.run().slice(0, count()) };
+      return {
+        columns: input.columns,
+        run: function* () {
+          return (yield* input.run()).slice(0, count());
+        },
+      };
     }
     case 'TopOperator':
       return compileTop(c, op, input, scope);
@@ -94,7 +115,12 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileDistinct(c, op, input, scope);
     case 'CountOperator': {
       const columns = c.columns(op);
-      return { columns, run: () => [[BigInt(input.run().length)]] };
+      return {
+        columns,
+        run: function* () {
+          return [[BigInt((yield* input.run()).length)]];
+        },
+      };
     }
     case 'AsOperator': {
       const name = (op.Name as KNode).SimpleName as string;
@@ -174,7 +200,7 @@ function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope
     `'project ${clip(textOf(op))}'`,
   );
   const compute = compileList(c, exprs, input.columns, scope);
-  return { columns, run: () => mapRows(c, input.run(), compute) };
+  return { columns, run: () => mapRows(c, input, compute) };
 }
 
 /**
@@ -213,7 +239,7 @@ function compileExtend(c: Compiler, op: KNode, input: TabularPlan, scope: Scope)
     for (let i = 0; i < n; i++) computed[i] = plans[i](row);
     return build(row, computed);
   };
-  return { columns, run: () => mapRows(c, input.run(), compute) };
+  return { columns, run: () => mapRows(c, input, compute) };
 }
 
 function compileProjectRename(c: Compiler, op: KNode, input: TabularPlan): TabularPlan {
@@ -229,7 +255,7 @@ function compileProjectRename(c: Compiler, op: KNode, input: TabularPlan): Tabul
     if (i < 0) throw notSupported(`The column '${col.name}' produced by 'project-rename'`);
     return i;
   });
-  return { columns, run: () => mapRows(c, input.run(), (r) => idx.map((i) => r[i])) };
+  return { columns, run: () => mapRows(c, input, (r) => idx.map((i) => r[i])) };
 }
 
 /** One sort key: how to compute it and how to order it. */
@@ -266,7 +292,7 @@ export function sortKey(c: Compiler, node: KNode, columns: Column[], scope: Scop
 }
 
 /** Sorts rows by keys (stable). Keys are computed once per row, into one array per key, and row indexes sorted. */
-export function sortRows(c: Compiler, rows: Row[], keys: SortKey[]): Row[] {
+export function* sortRows(c: Compiler, rows: Row[], keys: SortKey[]): RowsRun {
   const rt = c.runtime;
   const n = rows.length;
   const values = keys.map(() => new Array<Value>(n));
@@ -274,6 +300,7 @@ export function sortRows(c: Compiler, rows: Row[], keys: SortKey[]): Row[] {
     const row = rows[i];
     for (let k = 0; k < keys.length; k++) values[k][i] = keys[k].plan(row);
     if ((i & 4095) === 4095) rt.tick(4096);
+    if (rt.yieldDue) yield;
   }
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => {
@@ -295,13 +322,23 @@ export function sortRows(c: Compiler, rows: Row[], keys: SortKey[]): Row[] {
 
 function compileSort(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const keys = elements(op.Expressions).map((e) => sortKey(c, e, input.columns, scope));
-  return { columns: input.columns, run: () => sortRows(c, input.run(), keys) };
+  return {
+    columns: input.columns,
+    run: function* () {
+      return yield* sortRows(c, yield* input.run(), keys);
+    },
+  };
 }
 
 function compileTop(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const count = countArgument(c, op.Expression as KNode, scope, 'top');
   const key = sortKey(c, op.ByExpression as KNode, input.columns, scope);
-  return { columns: input.columns, run: () => sortRows(c, input.run(), [key]).slice(0, count()) };
+  return {
+    columns: input.columns,
+    run: function* () {
+      return (yield* sortRows(c, yield* input.run(), [key])).slice(0, count());
+    },
+  };
 }
 
 function compileDistinct(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
@@ -318,10 +355,10 @@ function compileDistinct(c: Compiler, op: KNode, input: TabularPlan, scope: Scop
   const types = columns.map((col) => col.type);
   return {
     columns,
-    run: () => {
+    run: function* () {
       const seen = new Set<unknown>();
       const out: Row[] = [];
-      for (const row of mapRows(c, input.run(), compute)) {
+      for (const row of yield* mapRows(c, input, compute)) {
         const k = compositeKey(types, row);
         if (!seen.has(k)) {
           seen.add(k);
@@ -342,7 +379,7 @@ function compileGetSchema(c: Compiler, op: KNode, input: TabularPlan): TabularPl
     getschemaTypeOf(col.type),
     col.type,
   ]);
-  return { columns, run: () => rows };
+  return { columns, run: () => rowsOf(rows) };
 }
 
 function compilePrint(c: Compiler, op: KNode, scope: Scope): TabularPlan {
@@ -355,7 +392,7 @@ function compilePrint(c: Compiler, op: KNode, scope: Scope): TabularPlan {
     "'print'",
   );
   const compute = compileList(c, exprs, [], scope);
-  return { columns, run: () => [compute([])] };
+  return { columns, run: () => rowsOf([compute([])]) };
 }
 
 function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
@@ -370,7 +407,7 @@ function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
   const rt = c.runtime;
   return {
     columns,
-    run: () => {
+    run: function* () {
       const start = from([]);
       const end = to([]);
       const s = step([]);
@@ -386,6 +423,7 @@ function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
           rt.tick(4096);
           rt.chargeRows(4096, 1);
           if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
+          if (rt.yieldDue) yield;
         }
       }
       return rows;
@@ -413,7 +451,7 @@ function compileDataTable(c: Compiler, node: KNode, scope: Scope): TabularPlan {
       }),
     );
   }
-  return { columns, run: () => rows };
+  return { columns, run: () => rowsOf(rows) };
 }
 
 function compileUnion(c: Compiler, op: KNode, input: TabularPlan | undefined, scope: Scope): TabularPlan {
@@ -429,30 +467,47 @@ function compileUnion(c: Compiler, op: KNode, input: TabularPlan | undefined, sc
     sources.push({ plan, name: sourceName(c, e, scope) ?? `union_arg${sources.length}` });
   }
   const offset = withSource ? 1 : 0;
+  // The input column each output column was filled from: a second, differently named one means the type-suffixed
+  // name of one (`x` of type long → `x_long`) met a column of that very name, which Kusto de-duplicates by a number
+  // (`x_long1`) in an order the analyzer does not report. Refuse rather than merge two columns into one.
+  const origins = new Array<string | undefined>(columns.length);
   const maps = sources.map((s) => {
     const map = new Array<number>(columns.length).fill(-1);
     s.plan.columns.forEach((col, i) => {
       let j = columns.findIndex((o, k) => k >= offset && o.name === col.name && o.type === col.type);
       if (j < 0) j = columns.findIndex((o, k) => k >= offset && o.name === `${col.name}_${col.type}`);
       if (j < 0) throw notSupported(`The column '${col.name}' in 'union'`);
+      if (map[j] >= 0 || (origins[j] !== undefined && origins[j] !== col.name)) {
+        throw notSupported(
+          `'union' of a column '${col.name}' whose type-suffixed name '${columns[j].name}' is also a column's name`,
+        );
+      }
+      origins[j] = col.name;
       map[j] = i;
     });
     return map;
   });
   return {
     columns,
-    run: () => {
+    run: function* () {
       const out: Row[] = [];
-      sources.forEach((s, k) => {
+      const rt = c.runtime;
+      for (let k = 0; k < sources.length; k++) {
+        const s = sources[k];
         const map = maps[k];
-        const rows = s.plan.run();
-        for (const r of rows) {
+        const rows = yield* s.plan.run();
+        for (let j = 0; j < rows.length; j++) {
+          const r = rows[j];
           const row = map.map((i) => (i >= 0 ? r[i] : null));
           if (offset) row[0] = s.name;
           out.push(row);
+          if ((j & 4095) === 4095) {
+            rt.tick(4096);
+            rt.chargeRows(4096, row.length);
+          }
+          if (rt.yieldDue) yield;
         }
-        c.runtime.tick(rows.length);
-      });
+      }
       return out;
     },
   };
