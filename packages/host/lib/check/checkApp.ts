@@ -400,6 +400,14 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
       }
       const connectionName = resolveSettings(binding.connection || DEFAULT_CONNECTION_SETTING, settings.values);
       const connection = connectionName && settingValue(connectionName.trim(), settings.values);
+      if (connectionName && connection === undefined) {
+        report.add(
+          'warning',
+          CODES.settingMissing,
+          `${label(f, binding.name, direction)}: its connection setting '${connectionName}' is set neither in local.settings.json nor in local.settings.example.json (nor the environment).`,
+          at(f, binding.name),
+        );
+      }
       const url = connection ? clusterUrlOf(connection) : undefined;
       if (url && url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
         report.add(
