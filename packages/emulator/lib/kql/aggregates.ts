@@ -313,9 +313,16 @@ function listing(value: ScalarPlan, type: KustoScalarType, set: boolean, limit: 
           const v = value(row);
           if (v === null) return;
           if (set) {
-            const k = hashKey(type, v);
-            if (seen.has(k)) return;
-            seen.add(k);
+            // make_set takes an array's elements, not the array (the reference's "Set from array column").
+            const items = type === 'dynamic' && Array.isArray(v) ? (v as DynamicValue[]) : [v];
+            for (const item of items) {
+              if (list.length >= limit) return;
+              const k = hashKey(type, item as Value);
+              if (seen.has(k)) continue;
+              seen.add(k);
+              list.push(convertValue(item as Value, type, 'dynamic') as DynamicValue);
+            }
+            return;
           }
           list.push(convertValue(v, type, 'dynamic') as DynamicValue);
         },
@@ -384,8 +391,11 @@ function argExtreme(
     create: () => {
       let best: Value = null;
       let bestRow: Row | undefined;
+      // When every value to maximize is null, Kusto returns the group's first row (its documented null example).
+      let firstRow: Row | undefined;
       return {
         add: (row) => {
+          firstRow ??= row;
           const v = by(row);
           if (v === null) return;
           if (
@@ -397,7 +407,7 @@ function argExtreme(
           }
         },
         result: () => {
-          const row = bestRow;
+          const row = bestRow ?? firstRow;
           return [best, ...rest.map((p) => (row ? p(row) : null))];
         },
       };

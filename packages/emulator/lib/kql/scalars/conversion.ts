@@ -174,6 +174,20 @@ const to =
     convertValue(args[0], argTypes[0], target);
 
 /** Conversion functions: tostring, toint, tolong, toreal / todouble, tobool, todatetime, totimespan, … */
+
+/** dynamic_to_json's canonical form: property bags with their keys sorted, at every level. */
+function canonical(value: DynamicValue): DynamicValue {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    const bag = value as Record<string, DynamicValue>;
+    return Object.fromEntries(
+      Object.keys(bag)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map((k) => [k, canonical(bag[k])]),
+    );
+  }
+  return value;
+}
 export const conversionFunctions: ScalarFunctionTable = {
   tostring: to('string'),
   toint: to('int'),
@@ -191,7 +205,7 @@ export const conversionFunctions: ScalarFunctionTable = {
   parsejson: (args, argTypes) => parseJson(args[0], argTypes[0]),
   todynamic: (args, argTypes) => parseJson(args[0], argTypes[0]),
   toobject: (args, argTypes) => parseJson(args[0], argTypes[0]),
-  dynamic_to_json: (args, argTypes) => JSON.stringify(argDynamic(args[0], argTypes[0])),
+  dynamic_to_json: (args, argTypes) => JSON.stringify(canonical(argDynamic(args[0], argTypes[0]))),
   gettype: (args, argTypes) => {
     if (argTypes[0] === 'dynamic') return dynamicTypeName(args[0] as DynamicValue);
     return argTypes[0] === 'long' ? 'long' : argTypes[0];
@@ -199,9 +213,11 @@ export const conversionFunctions: ScalarFunctionTable = {
   tohex: (args, argTypes) => {
     const v = argLong(args[0], argTypes[0]);
     if (v === null) return '';
-    const minLength = args.length > 1 ? (argInt(args[1], argTypes[1]) ?? 0) : 0;
-    // Negative numbers print as their two's complement, as .NET's ToString("x") does.
-    const hex = (v < 0n ? BigInt.asUintN(64, v) : v).toString(16);
+    // minLength: 1 to 16; more is taken as 16 (the reference's rule).
+    const minLength = Math.min(16, args.length > 1 ? (argInt(args[1], argTypes[1]) ?? 0) : 0);
+    // Negative numbers print as their two's complement in the value's own width, as .NET's ToString("x") does:
+    // 8 digits for an int, 16 for a long.
+    const hex = (v < 0n ? BigInt.asUintN(argTypes[0] === 'int' ? 32 : 64, v) : v).toString(16);
     return hex.padStart(minLength, '0');
   },
 };

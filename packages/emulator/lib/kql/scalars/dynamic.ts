@@ -136,6 +136,33 @@ function rangeArray(args: Value[], argTypes: KustoScalarType[]): Value {
 }
 
 /** Dynamic (array and property bag) functions. Scalars are packed in their JSON forms (see `toDynamic`). */
+
+/**
+ * The property names of a bag_remove_keys key: a first-level name, or a JSONPath to a nested one (`$.a.b`,
+ * `$['a']['b']`); array indexing is not supported there, so a path with one removes nothing.
+ */
+function keyPath(key: string): string[] | undefined {
+  if (!key.startsWith('$')) return [key];
+  const names: string[] = [];
+  const step = /\.([^.[\]]+)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]/y;
+  step.lastIndex = 1;
+  while (step.lastIndex < key.length) {
+    const m = step.exec(key);
+    if (!m) return undefined;
+    names.push(m[1] ?? m[2] ?? m[3]);
+  }
+  return names.length > 0 ? names : undefined;
+}
+
+/** A copy of `bag` without the property at `path` (copying only the bags along it). */
+function withoutKey(bag: Bag, path: string[] | undefined): Bag {
+  if (!path || !Object.prototype.hasOwnProperty.call(bag, path[0])) return bag;
+  const [first, ...rest] = path;
+  const out: Bag = { ...bag };
+  if (rest.length === 0) delete out[first];
+  else if (isBag(out[first])) out[first] = withoutKey(out[first] as Bag, rest);
+  return out;
+}
 export const dynamicFunctions: ScalarFunctionTable = {
   array_length: (args, argTypes, resultType) => {
     const a = argDynamic(args[0], argTypes[0]);
@@ -161,8 +188,8 @@ export const dynamicFunctions: ScalarFunctionTable = {
     const bag = argDynamic(args[0], argTypes[0]);
     const keys = argDynamic(args[1], argTypes[1]);
     if (!isBag(bag)) return null;
-    const out: Bag = { ...bag };
-    if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string') delete out[k];
+    let out: Bag = { ...bag };
+    if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string') out = withoutKey(out, keyPath(k));
     return out;
   },
   bag_set_key: (args, argTypes) => {

@@ -18,6 +18,8 @@ export interface KustoRegex {
   matchAll(text: string): (string | null)[][];
   /** `text` with every match replaced by `replacement`, in String.prototype.replace's form (`$1`, `$$`). */
   replaceAll(text: string, replacement: string): string;
+  /** The number of the capture group named `name` (`(?P<name>…)`), or undefined. */
+  groupNumber(name: string): number | undefined;
 }
 
 class Re2Regex implements KustoRegex {
@@ -45,6 +47,10 @@ class Re2Regex implements KustoRegex {
   replaceAll(text: string, replacement: string): string {
     work(text);
     return this.re.matcher(text).replaceAll(replacement);
+  }
+
+  groupNumber(name: string): number | undefined {
+    return this.re.namedGroups()[name];
   }
 }
 

@@ -99,16 +99,39 @@ function extract(args: Value[], argTypes: KustoScalarType[], resultType: KustoSc
   return asResult(text, 'string', resultType);
 }
 
+// What .NET's HttpUtility.UrlEncode leaves as is; the reference's examples show its lower-case escapes (`%3a%2f`).
+const URL_SAFE = /[A-Za-z0-9\-_.!*()]/;
+
+/** Kusto's URL encoding: UTF-8 bytes as lower-case `%xx`, unreserved characters kept, a space as `space`. */
+function urlEncode(text: string, space: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (ch === ' ') out += space;
+    else if (URL_SAFE.test(ch)) out += ch;
+    else for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** `extract_all(regex, [groups,] source)`: one string per match (one group), else one array per match. */
 function extractAll(args: Value[], argTypes: KustoScalarType[]): Value {
   const pattern = argString(args[0], argTypes[0]);
   const source = argString(args[args.length - 1], argTypes[args.length - 1]);
   const wanted = args.length > 2 ? (argDynamic(args[1], argTypes[1]) as DynamicValue[] | null) : null;
-  const matches = kustoRegex(pattern).matchAll(source);
+  const regex = kustoRegex(pattern);
+  const matches = regex.matchAll(source);
   if (matches.length === 0) return null;
+  // Groups are chosen by number or by name (`(?P<name>…)`), as the reference's examples do.
+  const numbers = wanted?.map((g) => {
+    const n = typeof g === 'string' ? regex.groupNumber(g) : typeof g === 'number' ? g : undefined;
+    if (n === undefined || !Number.isInteger(n) || n < 0) {
+      throw new KustoEmulatorError(`extract_all(): capture group ${JSON.stringify(g)} is not in '${pattern}'.`);
+    }
+    return n;
+  });
   return matches.map((m) => {
-    const groups = wanted ?? (m.length > 1 ? m.slice(1).map((_g, i) => i + 1) : [0]);
-    const values = groups.map((g) => (typeof g === 'number' ? (m[g] ?? '') : ''));
+    const groups = numbers ?? (m.length > 1 ? m.slice(1).map((_g, i) => i + 1) : [0]);
+    const values = groups.map((g) => m[g] ?? '');
     return values.length === 1 && wanted === null ? values[0] : values;
   });
 }
@@ -224,8 +247,8 @@ export const stringFunctions: ScalarFunctionTable = {
     return delimiter === '' ? text.repeat(count) : `${text}${delimiter}`.repeat(count - 1) + text;
   },
   translate,
-  url_encode: (args, argTypes) => encodeURI(argString(args[0], argTypes[0])),
-  url_encode_component: (args, argTypes) => encodeURIComponent(argString(args[0], argTypes[0])),
+  url_encode: (args, argTypes) => urlEncode(argString(args[0], argTypes[0]), '+'),
+  url_encode_component: (args, argTypes) => urlEncode(argString(args[0], argTypes[0]), '%20'),
   url_decode: (args, argTypes) => {
     try {
       return decodeURIComponent(argString(args[0], argTypes[0]).replace(/\+/g, ' '));
