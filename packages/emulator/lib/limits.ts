@@ -44,11 +44,16 @@ export function limitsExceeded(detail: string, code = 'LimitsExceeded'): KustoEm
   });
 }
 
-/** A query whose values would go past its memory budget (Kusto's E_LOW_MEMORY_CONDITION). */
-export function queryMemoryExceeded(budget: number): KustoEmulatorError {
+/**
+ * A query whose values would go past its memory budget (Kusto's E_LOW_MEMORY_CONDITION); `shared` when the budget
+ * passed is the one of every query under way (or the heap itself).
+ */
+export function queryMemoryExceeded(budget: number, shared = false): KustoEmulatorError {
+  const what = shared
+    ? `the queries running now hold more than the emulator's ${budget} bytes`
+    : `the query's values exceed its memory budget of ${budget} bytes (max_memory_consumption_per_query_per_node)`;
   return limitsExceeded(
-    `the query's values exceed its memory budget of ${budget} bytes (max_memory_consumption_per_query_per_node); ` +
-      'aggregate, filter or take earlier in the query (E_LOW_MEMORY_CONDITION).',
+    `${what}; aggregate, filter or take earlier in the query (E_LOW_MEMORY_CONDITION).`,
     'E_LOW_MEMORY_CONDITION',
   );
 }

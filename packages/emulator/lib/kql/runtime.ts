@@ -12,6 +12,7 @@
  */
 import type { Catalog } from '../catalog';
 import type { Column, Database, Extent, Value } from '../model';
+import { getHeapStatistics } from 'node:v8';
 import { KustoEmulatorError } from '../errors';
 import { DEFAULT_QUERY_MEMORY_BUDGET, MAX_STRING_VALUE_LENGTH, queryMemoryExceeded, stringTooLong } from '../limits';
 import { parseTimespan } from '../values/timespanText';
@@ -68,6 +69,20 @@ export function ingestionTimeOf(row: Row): bigint | null {
   return ingestionTimes.get(row) ?? null;
 }
 
+/** Deadline checks between two looks at the heap (each costs a few microseconds). */
+const HEAP_CHECK_EVERY = 16;
+
+/** The heap's size limit, in bytes. */
+function heapLimit(): number {
+  return getHeapStatistics().heap_size_limit;
+}
+
+/** Whether the heap is over 85% of its limit: past it V8 may abort the process on the next large allocation. */
+function heapNearlyFull(): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size > 0.85 * heap.heap_size_limit;
+}
+
 /** Rows checked between two deadline checks in row loops. */
 export const DEADLINE_CHECK_INTERVAL = 4096;
 
@@ -87,6 +102,11 @@ export class Runtime {
    * Evaluation is synchronous between yields, so one is active at a time.
    */
   static active: Runtime | undefined;
+  /**
+   * Bytes accounted by every run under way: queries run side by side (in slices), and each under its own budget could
+   * still fill the heap together, so their sum is held to the default budget too.
+   */
+  static totalUsed = 0;
   /** The request's now(), in ticks. */
   now = 0n;
   /** Wall-clock deadline (Date.now() milliseconds). */
@@ -113,6 +133,7 @@ export class Runtime {
   /** When the current time slice ends (Date.now() milliseconds); Infinity when the run never yields. */
   private sliceEnd = Infinity;
   private counter = 0;
+  private heapChecks = 0;
 
   /** Starts a run: a fresh memory account, the deadline and the budget of this request. */
   begin(deadline: number, memoryBudget: number): void {
@@ -135,6 +156,7 @@ export class Runtime {
   /** Ends a run. */
   end(): void {
     this.busy = false;
+    Runtime.totalUsed -= this.memoryUsed;
     this.memoryUsed = 0;
     this.yieldDue = false;
     if (Runtime.active === this) Runtime.active = undefined;
@@ -178,7 +200,9 @@ export class Runtime {
   /** Adds `bytes` to the run's memory account; throws Kusto's low-memory failure past the budget. */
   charge(bytes: number): void {
     this.memoryUsed += bytes;
+    Runtime.totalUsed += bytes;
     if (this.memoryUsed > this.memoryBudget) throw queryMemoryExceeded(this.memoryBudget);
+    if (Runtime.totalUsed > DEFAULT_QUERY_MEMORY_BUDGET) throw queryMemoryExceeded(DEFAULT_QUERY_MEMORY_BUDGET, true);
   }
 
   /** Throws the query-expired error when the deadline has passed. */
@@ -186,6 +210,10 @@ export class Runtime {
     const now = Date.now();
     if (now > this.deadline) throw queryExpired();
     if (now >= this.sliceEnd) this.yieldDue = true;
+    // The backstop for what the accounting does not see (dynamic values, aggregation state): a heap nearly full fails
+    // the query under way rather than aborting the process.
+    if (++this.heapChecks % HEAP_CHECK_EVERY === 0 && heapNearlyFull())
+      throw queryMemoryExceeded(Math.floor(0.85 * heapLimit()), true);
   }
 }
 

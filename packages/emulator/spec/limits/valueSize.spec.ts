@@ -86,6 +86,21 @@ describe('limits: string values and the memory budget of a query', () => {
     await stillServing(fixture.client);
   });
 
+  it('holds queries running side by side to one budget together', async () => {
+    // Each accounts 40 values of 20M characters (1.6 GB), under the default budget alone; the join keeps the first
+    // running (a second or so) while the second starts.
+    const text =
+      "range x from 1 to 40 step 1 | extend s = strrep('ab', 10000000) | join kind=inner (range y from 1 to 200000 step 1 | extend x = y % 40 + 1) on x | count";
+    const first = query(text);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const f = await failure(query(text));
+    expect(f.error.code).to.equal('E_LOW_MEMORY_CONDITION');
+    expect(f.error.message).to.match(/the queries running now hold more than/);
+    expect(rowsOf(await first)).to.deep.equal([{ Count: 200000 }]);
+    // Once the first has ended, its bytes are no longer counted.
+    expect(rowsOf(await query(text))).to.deep.equal([{ Count: 200000 }]);
+  });
+
   it('refuses a budget that is not a positive number of bytes', async () => {
     const f = await failure(query('print 1', { max_memory_consumption_per_query_per_node: 'lots' }));
     expect(f.status).to.equal(400);
