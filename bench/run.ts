@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHES = ['footprint', 'coldStart', 'mapping', 'engine', 'host', 'firstRequest', 'emulatorStorage'];
+const BENCHES = ['footprint', 'coldStart', 'mapping', 'engine', 'host', 'firstRequest', 'emulatorStorage', 'check'];
 
 let failed = false;
 for (const name of BENCHES) {

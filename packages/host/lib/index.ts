@@ -19,3 +19,4 @@ export type { HostFunctionInfo } from './functionTable';
 export { formatLogEntry, type HostLogEntry, type HostLogLevel, type HostLogSink } from './hostLog';
 export { DEFAULT_EMULATOR_DATA_DIR, DEFAULT_SETUP_SCRIPT } from './embeddedCluster';
 export type { EmbeddedEmulator } from './isolatedEmulator';
+export { checkApp, formatProblem, type CheckOptions, type CheckProblem, type CheckResult } from './check/checkApp';
