@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import { fixtureScript, makeAppDir } from './support/hostFixture';
+import { spawnHost } from './support/cliProcess';
+
+// The local host's embedded emulator keeps its data in the app's .kusto-emulator folder with the emulator's storage:
+// what a function's Kusto output binding wrote, once answered 201, survives the host being killed (no shutdown).
+describe('the embedded emulator of a killed host', () => {
+  it('keeps rows an HTTP function wrote (201) and the setup schema after SIGKILL', async function () {
+    this.timeout(120_000);
+    const dataApp = makeAppDir({
+      'host.json': { version: '2.0' },
+      'setup.kql':
+        '.create table Things (Id:long, Label:string)\n\n.alter table Things policy streamingingestion enable\n',
+    });
+    const env = { ...process.env };
+    delete env.KustoConnectionString;
+    delete env.UnreachableKusto;
+    const args = ['start', dataApp, '--script', fixtureScript('kustoApp'), '--port', '0'];
+    try {
+      const first = spawnHost(args, env);
+      try {
+        const url = await first.listening;
+        for (const id of [1, 2, 3]) {
+          const written = await fetch(`${url}/api/things`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify([{ Id: id, Label: `kept ${id}` }]),
+          });
+          expect(written.status).to.equal(201);
+        }
+      } finally {
+        // No SIGTERM: the process dies at once, as on a crash or a closed terminal.
+        first.child.kill('SIGKILL');
+        await first.exited;
+      }
+
+      const second = spawnHost(args, env);
+      try {
+        const url = await second.listening;
+        expect(second.stdout()).to.contain('Kusto: loaded database hostdb from the data directory.');
+        for (const id of [1, 2, 3]) {
+          const read = await fetch(`${url}/api/things/${id}`);
+          expect(await read.json()).to.deep.equal([{ Id: id, Label: `kept ${id}` }]);
+        }
+      } finally {
+        expect(await second.stop()).to.equal(0);
+      }
+    } finally {
+      fs.rmSync(dataApp, { recursive: true, force: true });
+    }
+  });
+});
