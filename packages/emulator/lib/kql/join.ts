@@ -134,6 +134,32 @@ function index(rows: Row[], key: (row: Row) => unknown): Map<unknown, number[]> 
 }
 
 /** Compiles `left | join [kind=…] (right) on …`. */
+/**
+ * Innerunique joins whose left side a following filter can be pushed to: Kusto's optimizer moves a filter on left
+ * columns that follows such a join before it, so that the row kept for a key is one the filter lets through (the
+ * reference's innerunique example). `apply` returns the join with `predicate` run on the left rows before they are
+ * de-duplicated; the predicate may read only the first `leftWidth` columns (the left side's, first in the output).
+ */
+export const leftFilterable = new WeakMap<
+  TabularPlan,
+  { readonly leftWidth: number; apply(predicate: (row: Row) => Value): TabularPlan }
+>();
+
+/**
+ * The names of the columns a scalar expression reads, or undefined when it may read others unseen (`*`): what decides
+ * whether a filter can be pushed to a join's left side.
+ */
+export function columnsReadBy(c: Compiler, node: KNode, names = new Set<string>()): Set<string> | undefined {
+  if (kindOf(node) === 'StarExpression') return undefined;
+  if (c.symbolKind(node.ReferencedSymbol) === 'Column' && typeof node.SimpleName === 'string')
+    names.add(node.SimpleName);
+  for (let i = 0; i < node.ChildCount; i++) {
+    const child = node.GetChild(i);
+    if (child && !child.IsToken && columnsReadBy(c, child, names) === undefined) return undefined;
+  }
+  return names;
+}
+
 export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Scope): TabularPlan {
   const params = operatorParameters(op);
   const raw = (params.get('kind') ?? 'innerunique').toLowerCase();
@@ -152,57 +178,65 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
   const rightNulls = new Array<Value>(rw).fill(null);
   const rt = c.runtime;
 
-  return {
-    columns,
-    run: function* () {
-      let leftRows = yield* left.run();
-      const rightRows = yield* right.run();
-      const byKey = index(rightRows, rightKey);
-      if (kind === 'innerunique') {
-        const seen = new Set<unknown>();
-        leftRows = leftRows.filter((r) => {
-          const k = leftKey(r);
-          if (k === undefined || seen.has(k)) return false;
-          seen.add(k);
-          return true;
-        });
-      }
-      const out: Row[] = [];
-      const matchedRight = new Uint8Array(rightRows.length);
-      for (const l of leftRows) {
-        const k = leftKey(l);
-        const matches = k === undefined ? undefined : byKey.get(k);
-        if (kind === 'leftsemi') {
-          if (matches) out.push(l);
-        } else if (kind === 'leftanti') {
-          if (!matches) out.push(l);
-        } else if (matches) {
-          for (const i of matches) {
-            matchedRight[i] = 1;
-            if (kind !== 'rightsemi' && kind !== 'rightanti') out.push(l.concat(rightRows[i]));
-          }
-          rt.tick(matches.length);
-          rt.chargeRows(matches.length, l.length + rightRows[0].length);
-          if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('join');
-        } else if (kind === 'leftouter' || kind === 'fullouter') {
-          out.push(l.concat(rightNulls));
+  const joinPlan = (leftFilters: ((row: Row) => Value)[]): TabularPlan => {
+    const plan: TabularPlan = {
+      columns,
+      run: function* () {
+        let leftRows = yield* left.run();
+        for (const filter of leftFilters) leftRows = leftRows.filter((r) => filter(r) === true);
+        const rightRows = yield* right.run();
+        const byKey = index(rightRows, rightKey);
+        if (kind === 'innerunique') {
+          const seen = new Set<unknown>();
+          leftRows = leftRows.filter((r) => {
+            const k = leftKey(r);
+            if (k === undefined || seen.has(k)) return false;
+            seen.add(k);
+            return true;
+          });
         }
-        rt.tick();
-        if (rt.yieldDue) yield;
-      }
-      if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightouter' || kind === 'fullouter') {
-        rightRows.forEach((r, i) => {
-          const matched = matchedRight[i] === 1;
-          if (kind === 'rightsemi') {
-            if (matched) out.push(r);
-          } else if (kind === 'rightanti') {
-            if (!matched) out.push(r);
-          } else if (!matched) out.push(leftNulls.concat(r));
-        });
-      }
-      return out;
-    },
+        const out: Row[] = [];
+        const matchedRight = new Uint8Array(rightRows.length);
+        for (const l of leftRows) {
+          const k = leftKey(l);
+          const matches = k === undefined ? undefined : byKey.get(k);
+          if (kind === 'leftsemi') {
+            if (matches) out.push(l);
+          } else if (kind === 'leftanti') {
+            if (!matches) out.push(l);
+          } else if (matches) {
+            for (const i of matches) {
+              matchedRight[i] = 1;
+              if (kind !== 'rightsemi' && kind !== 'rightanti') out.push(l.concat(rightRows[i]));
+            }
+            rt.tick(matches.length);
+            rt.chargeRows(matches.length, l.length + rightRows[0].length);
+            if (out.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('join');
+          } else if (kind === 'leftouter' || kind === 'fullouter') {
+            out.push(l.concat(rightNulls));
+          }
+          rt.tick();
+          if (rt.yieldDue) yield;
+        }
+        if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightouter' || kind === 'fullouter') {
+          rightRows.forEach((r, i) => {
+            const matched = matchedRight[i] === 1;
+            if (kind === 'rightsemi') {
+              if (matched) out.push(r);
+            } else if (kind === 'rightanti') {
+              if (!matched) out.push(r);
+            } else if (!matched) out.push(leftNulls.concat(r));
+          });
+        }
+        return out;
+      },
+    };
+    if (kind === 'innerunique') {
+      leftFilterable.set(plan, { leftWidth: lw, apply: (predicate) => joinPlan([...leftFilters, predicate]) });
+    }
+    return plan;
   };
+  return joinPlan([]);
 }
 
 /** Compiles `left | lookup [kind=leftouter|inner] (right) on …`: the right's key columns are not repeated. */

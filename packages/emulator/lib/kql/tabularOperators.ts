@@ -24,7 +24,7 @@ import { assemble, checkTypes, selectByName } from './operatorColumns';
 import { compositeKey } from './compositeKey';
 import { binaryOperator, compareValues, convertValue } from './scalarApi';
 import { compileSummarize } from './summarize';
-import { compileJoin, compileLookup } from './join';
+import { columnsReadBy, compileJoin, compileLookup, leftFilterable } from './join';
 import { compileMvExpand } from './mvExpand';
 import { compileParse } from './parse';
 import { literalValue } from './literals';
@@ -83,6 +83,15 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
   switch (kind) {
     case 'FilterOperator': {
       const predicate = c.scalar(op.Condition as KNode, input.columns, scope);
+      const pushdown = leftFilterable.get(input);
+      if (pushdown) {
+        const read = columnsReadBy(c, op.Condition as KNode);
+        const onLeft = (name: string) => {
+          const i = input.columns.findIndex((col) => col.name === name);
+          return i >= 0 && i < pushdown.leftWidth;
+        };
+        if (read && [...read].every(onLeft)) return pushdown.apply(predicate);
+      }
       return { columns: input.columns, run: () => filterRows(c, input, predicate) };
     }
     case 'ProjectOperator':

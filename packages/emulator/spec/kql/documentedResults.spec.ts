@@ -130,4 +130,44 @@ describe('KQL results as the reference documents them', () => {
       ['2', '9'],
     ]);
   });
+
+  it('innerunique keeps the left row a filter after the join lets through, as Kusto pushes it (join-innerunique)', () => {
+    const tables = `let t1 = datatable(key: long, value: string) [1, "val1.1", 1, "val1.2"];
+      let t2 = datatable(key: long, value: string) [1, "val1.3", 1, "val1.4"];`;
+    const filtered = run(db, `${tables} t1 | join kind = innerunique t2 on key | where value == "val1.2"`);
+    expect(filtered.rows).to.deep.equal([
+      [1n, 'val1.2', 1n, 'val1.3'],
+      [1n, 'val1.2', 1n, 'val1.4'],
+    ]);
+    // A filter on the right side's columns stays after the join.
+    const right = run(db, `${tables} t1 | join t2 on key | where value1 == "val1.4"`);
+    expect(right.rows.map((r) => r[3])).to.deep.equal(['val1.4']);
+    const unfiltered = run(db, `${tables} t1 | join t2 on key`);
+    expect(unfiltered.rows).to.have.length(2);
+    expect(new Set(unfiltered.rows.map((r) => r[1])).size, 'one left row per key').to.equal(1);
+  });
+
+  it('union withsource= names a leg by its as name (as-operator)', () => {
+    const result = run(
+      db,
+      'let T1 = datatable(a:long)[1]; union withsource=S (T1 | as L1), (datatable(a:long)[2] | as L2)',
+    );
+    expect(result.rows).to.deep.equal([
+      ['L1', 1n],
+      ['L2', 2n],
+    ]);
+  });
+
+  it('where x < 2 excludes the bound, and <= includes it', () => {
+    const numbers = 'datatable(x:long)[1, 2, 3]';
+    expect(run(db, `${numbers} | where x < 2`).rows).to.deep.equal([[1n]]);
+    expect(run(db, `${numbers} | where x <= 2`).rows).to.deep.equal([[1n], [2n]]);
+    expect(run(db, `${numbers} | where x > 2`).rows).to.deep.equal([[3n]]);
+    expect(run(db, `${numbers} | where x >= 2`).rows).to.deep.equal([[2n], [3n]]);
+  });
+
+  it('dcount ignores nulls (null-values: aggregates ignore null)', () => {
+    expect(run(db, 'datatable(x:long)[1, long(null), 2, 1] | summarize dcount(x)').rows).to.deep.equal([[2n]]);
+    expect(run(db, 'datatable(x:long)[long(null)] | summarize dcount(x)').rows).to.deep.equal([[0n]]);
+  });
 });
