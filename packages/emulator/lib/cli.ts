@@ -175,7 +175,9 @@ function emulatorVersion(): string {
 function requestLine(info: RequestInfo): string {
   const pathOnly = info.url.split('?', 1)[0];
   const took = `${Math.round(info.durationMs)} ms`;
-  return `${new Date().toISOString()} ${info.method} ${pathOnly} ${info.status} ${took} ${info.clientRequestId}`;
+  // Storage clients send no client request id: no trailing blank then.
+  const parts = [new Date().toISOString(), info.method, pathOnly, info.status, took, info.clientRequestId];
+  return parts.filter((part) => part !== '').join(' ');
 }
 
 /** Options of {@link runEmulatorCli}. */
