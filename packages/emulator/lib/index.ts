@@ -192,7 +192,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     ingestionResources: dm,
     allowedOrigins,
   });
-  const port = await server.listen(options.port ?? 0, host);
+  const port = await server.listen(options.port ?? 0, host).catch(async (error: unknown) => {
+    // Not started: release the data directory (its lock and logs) for the next attempt.
+    await durability?.close();
+    throw error;
+  });
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   dm.start(url);

@@ -18,6 +18,20 @@ import { DatabaseStore, removeOtherGenerations, syncDirectory, type StoreOptions
 import { FILE_MAGIC, readRecords, Replayer, type ReadResult } from './records';
 import { deserializeLegacyDatabase, LEGACY_SUFFIX } from './legacy';
 
+/** The file claiming a data directory for one process. */
+const LOCK_FILE = 'emulator.lock';
+
+/** Whether process `pid` exists. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Default bound of a log before it is compacted into a snapshot. */
 export const DEFAULT_COMPACTION_BYTES = 64 * 1024 * 1024;
 
@@ -43,6 +57,7 @@ export class Durability {
   /** Drops under way, by database key: a new database of that name waits for them. */
   private readonly drops = new Map<string, Promise<void>>();
   private readonly options: StoreOptions;
+  private lockFile?: string;
 
   constructor(
     private readonly catalog: Catalog,
@@ -59,6 +74,7 @@ export class Durability {
   /** Loads every database found under the data directory into the catalog (creating the directory if needed). */
   async load(): Promise<void> {
     await fs.mkdir(this.dataDir, { recursive: true });
+    await this.lock();
     const entries = await fs.readdir(this.dataDir, { withFileTypes: true });
     const legacy: string[] = [];
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -73,6 +89,33 @@ export class Durability {
       }
     }
     for (const file of legacy) await this.migrate(file);
+  }
+
+  /**
+   * Claims the data directory for this process: two emulators appending to the same logs would corrupt them. A lock
+   * left by a process that is gone (killed) is taken over.
+   */
+  private async lock(): Promise<void> {
+    const file = path.join(this.dataDir, LOCK_FILE);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+        this.lockFile = file;
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `Kusto emulator: the data directory ${this.dataDir} is in use by process ${pid} (another emulator or host). ` +
+            `Stop it, or use another data directory; if no such process is an emulator, delete ${file}.`,
+        );
+      }
+      // Left by a process that is gone (or by an emulator of this process that was never closed): take it over.
+      await fs.rm(file, { force: true });
+    }
+    throw new Error(`Kusto emulator: cannot lock the data directory ${this.dataDir} (${file}).`);
   }
 
   /** Loads one database directory; a damaged one is set aside with a warning, never failing the start. */
@@ -296,6 +339,8 @@ export class Durability {
       await this.flush();
     } finally {
       await Promise.all([...this.stores.values()].map((s) => s.close()));
+      if (this.lockFile) await fs.rm(this.lockFile, { force: true });
+      this.lockFile = undefined;
     }
   }
 }

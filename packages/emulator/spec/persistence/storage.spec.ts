@@ -3,13 +3,14 @@
  * compaction and the earlier one-file format.
  */
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'azure-kusto-data';
 import { type EmulatorOptions, type KustoEmulator, startEmulator, type Value } from '../../lib';
 import { databaseDirectory } from '../../lib/persistence';
-import { failure, kustoIngest, rowsOf, streamOf } from '../support/emulatorFixture';
+import { failure, kustoIngest, rowsOf, startFailure, streamOf } from '../support/emulatorFixture';
 import { statusOf } from '../support/queuedFixture';
 
 describe('emulator storage', () => {
@@ -37,6 +38,9 @@ describe('emulator storage', () => {
       .get(database)
       ?.tables.get(table)
       ?.extents.flatMap((e) => e.rows) ?? [];
+
+  /** What the data directory holds, but for the running emulator's lock. */
+  const entries = async (): Promise<string[]> => (await fs.readdir(dataDir)).filter((f) => f !== 'emulator.lock');
 
   /** The log file of a database's current generation. */
   async function logFile(database: string): Promise<string> {
@@ -100,7 +104,7 @@ describe('emulator storage', () => {
     for (const database of ['fromOptions', 'plain', 'mem']) {
       await first.client.executeMgmt(database, '.create table T (a:long)');
     }
-    expect((await fs.readdir(dataDir)).sort()).to.deep.equal(
+    expect((await entries()).sort()).to.deep.equal(
       ['fromoptions', 'plain'].map((d) => path.basename(databaseDirectory(dataDir, d))).sort(),
     );
     await stop(first);
@@ -108,11 +112,31 @@ describe('emulator storage', () => {
     expect([...second.emulator.catalog.databases.keys()].sort()).to.deep.equal(['fromoptions', 'plain']);
   });
 
+  it('refuses a data directory another live process uses, and takes over the lock of one that was killed', async () => {
+    const script = path.join(__dirname, '..', 'support', 'crashChild.js');
+    const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, databases: ['db'] })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+        child.on('exit', () => reject(new Error('the child emulator exited')));
+      });
+      const refused = await startFailure({ dataDir });
+      expect(refused?.message).to.contain(`in use by process ${child.pid}`).and.contain(dataDir);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    const { emulator } = await start();
+    expect(emulator.catalog.get('db')?.persistent).to.equal(true);
+  });
+
   it('drops a database with its directory, and a new one of the same name starts empty', async () => {
     const first = await start({ databases: ['keep', 'gone'] });
     await first.client.executeMgmt('gone', '.create table T (a:long)');
     await first.client.executeMgmt('gone', '.drop database gone');
-    expect(await fs.readdir(dataDir)).to.deep.equal([path.basename(databaseDirectory(dataDir, 'keep'))]);
+    expect(await entries()).to.deep.equal([path.basename(databaseDirectory(dataDir, 'keep'))]);
     await first.client.executeMgmt('keep', '.create database GONE');
     await stop(first);
     const second = await start();
@@ -337,7 +361,7 @@ describe('emulator storage', () => {
     const first = await start();
     expect(rowsIn(first.emulator, 'Old', 'T')).to.deep.equal([[9007199254740993n, Infinity]]);
     expect(warnings.join('\n')).to.contain('migrated');
-    expect(await fs.readdir(dataDir)).to.deep.equal([path.basename(databaseDirectory(dataDir, 'old'))]);
+    expect(await entries()).to.deep.equal([path.basename(databaseDirectory(dataDir, 'old'))]);
     await stop(first);
     const second = await start();
     expect(second.emulator.catalog.get('old')?.functions.get('F')?.body).to.equal('{ T }');
