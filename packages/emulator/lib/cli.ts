@@ -7,6 +7,7 @@
  * SIGINT / SIGTERM stop it cleanly: requests under way finish, queued ingestions are ingested, data is written. A
  * second signal, a second or more after the first, exits at once.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -286,8 +287,41 @@ export async function runEmulatorCli(argv: readonly string[], cli: EmulatorCliOp
 }
 
 /**
+ * The file in the data directory that says a database's init scripts have not finished: written (and fsynced) before
+ * the database is created, removed once its scripts ran and are on disk. Each block is durable as it runs, so a start
+ * killed half-way leaves a half-made database; this file makes the next start create it again.
+ */
+function initMarker(dataDir: string, database: string): string {
+  // Hashed: a database name can be as long as a file name can not.
+  const hash = createHash('sha256').update(database.toLowerCase()).digest('hex').slice(0, 32);
+  return path.join(dataDir, `kusto-emulator-init-${hash}.pending`);
+}
+
+function writeDurably(file: string, text: string): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    // The new name itself is durable once its directory is synced (not possible on every platform).
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  } catch {
+    // Windows cannot open a directory: its file system journals the name.
+  }
+}
+
+/**
  * Creates the databases that do not exist yet and runs their init scripts; a database whose script fails is dropped
- * again (so that the next start runs it again) and the error names the file and the block's line.
+ * again (so that the next start runs it again) and the error names the file and the block's line. A database whose
+ * scripts a previous start did not finish (it was killed) is dropped and made again.
  */
 async function createDatabases(
   emulator: KustoEmulator,
@@ -296,25 +330,39 @@ async function createDatabases(
 ): Promise<string[]> {
   const report: string[] = [];
   for (const name of command.databases) {
+    const inits = command.inits.filter((i) => i.database === name);
+    const marker = command.dataDir ? initMarker(command.dataDir, name) : undefined;
+    const interrupted = marker !== undefined && fs.existsSync(marker);
+    let again = false;
     if (emulator.catalog.get(name)) {
-      report.push(`Database ${name}: found in the data directory (init scripts not run).`);
-      continue;
+      if (!interrupted) {
+        report.push(`Database ${name}: found in the data directory (init scripts not run).`);
+        continue;
+      }
+      emulator.catalog.dropDatabase(name);
+      await emulator.flush();
+      again = true;
     }
+    if (marker && inits.length > 0) writeDurably(marker, `${name}\n`);
     emulator.catalog.createDatabase(name, command.dataDir !== undefined);
     const ran: string[] = [];
-    for (const init of command.inits.filter((i) => i.database === name)) {
+    for (const init of inits) {
       try {
         await emulator.runScript(name, scripts.get(init)!);
       } catch (error) {
         emulator.catalog.dropDatabase(name);
+        await emulator.flush();
+        if (marker) fs.rmSync(marker, { force: true });
         throw new Error(`--init ${init.file} (database ${name}): ${(error as Error).message}`, { cause: error });
       }
       ran.push(path.basename(init.file));
     }
-    report.push(`Database ${name}: created${ran.length > 0 ? `, ran ${ran.join(', ')}` : ''}.`);
+    // What the start created is on disk before its scripts count as done and the connection strings are printed.
+    await emulator.flush();
+    if (marker) fs.rmSync(marker, { force: true });
+    const how = again ? 'created again (a previous start stopped before its init scripts finished)' : 'created';
+    report.push(`Database ${name}: ${how}${ran.length > 0 ? `, ran ${ran.join(', ')}` : ''}.`);
   }
-  // What the start created is on disk before the connection strings are printed.
-  await emulator.flush();
   return report;
 }
 

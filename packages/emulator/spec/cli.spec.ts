@@ -119,6 +119,36 @@ describe('kusto-emulator command', function () {
     expect(await second.exited()).to.equal(0);
   });
 
+  it('makes a database again when a start was killed before its --init scripts finished', async () => {
+    // The query block loads the KQL parser (a second or more): the kill lands while the script runs, after the
+    // table was created and made durable.
+    fs.writeFileSync(path.join(dir, 'slow.kql'), `${INIT}\nprint x = 1\n\n.ingest inline into table Items <| 3,plum\n`);
+    const args = ['--port', '0', '--database', 'db', '--init', 'slow.kql'];
+    const dataDir = path.join(dir, '.kusto-emulator');
+    const killed = run(args);
+    const deadline = Date.now() + 15_000;
+    const started = () =>
+      fs.existsSync(dataDir) &&
+      fs.readdirSync(dataDir).some((f) => f.endsWith('.pending')) &&
+      fs.readdirSync(dataDir).some((f) => f.endsWith('.db'));
+    while (!started() && killed.child.exitCode === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(started(), killed.stdout() + killed.stderr()).to.equal(true);
+    killed.child.kill('SIGKILL');
+    expect(await killed.exited()).to.equal('SIGKILL');
+    expect(killed.stdout()).not.to.contain('Press Ctrl+C');
+
+    const restarted = run(args);
+    const url = await startedCli(restarted);
+    expect(restarted.stdout()).to.contain('Database db: created again');
+    // The whole script once: the two rows of its first ingest and the third, not doubled.
+    expect(await count(url, 'db', 'Items')).to.equal(3);
+    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.pending'))).to.deep.equal([]);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited()).to.equal(0);
+  });
+
   it('says in one line that the port is in use, and exits with 1', async () => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
