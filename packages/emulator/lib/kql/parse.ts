@@ -2,8 +2,9 @@
  * The parse operator: extracts columns from a string by a pattern of string constants, `name[:type]` columns and
  * `*` wildcards. `kind=simple` (default) matches the constants literally, `kind=regex` as regular expressions
  * (RE2, as Kusto; `flags=` takes Kusto's i, m, s and U); either way the match is strict: when the text does not match or a
- * value does not convert to its column's type, every extracted column is null (empty for strings).
- * `kind=relaxed` is not supported.
+ * value does not convert to its column's type, every extracted column is null (empty for strings). `kind=relaxed`
+ * matches as `simple` but a typed column takes any text, and a value that does not convert is null alone: the other
+ * columns keep theirs (the reference's relaxed example).
  */
 import type { KustoScalarType, Value } from '../model';
 import { notSupported } from '../errors';
@@ -47,7 +48,8 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
   const columns = c.columns(op);
   const params = operatorParameters(op);
   const mode = (params.get('kind') ?? 'simple').toLowerCase();
-  if (mode !== 'simple' && mode !== 'regex') throw notSupported(`'parse kind=${mode}'`);
+  if (mode !== 'simple' && mode !== 'regex' && mode !== 'relaxed') throw notSupported(`'parse kind=${mode}'`);
+  const relaxed = mode === 'relaxed';
   const flags = mode === 'regex' ? (params.get('flags') ?? '').replace(/^['"]|['"]$/g, '') : '';
   const sourceNode = op.Expression as KNode;
   const source = c.scalar(sourceNode, input.columns, scope);
@@ -74,7 +76,10 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
     const type = columns.find((col) => col.name === name)?.type ?? 'string';
     targets.push(name);
     types.push(type);
-    regex += TYPE_PATTERNS[type] ?? (last || mode === 'regex' ? '(.*)' : '(.*?)');
+    const any = last || mode === 'regex' ? '.*' : '.*?';
+    const typed = TYPE_PATTERNS[type];
+    // Relaxed: the type's text when it is there, else any text (which then converts to null alone).
+    regex += typed === undefined ? `(${any})` : relaxed ? `(${typed.slice(1, -1)}|${any})` : typed;
   });
   // RE2 (linear time) as Kusto: the flags Kusto takes (i, m, s, U) are RE2's own, set inline.
   const inline = [...new Set(flags.replace(/[^imsU]/g, ''))].join('');
@@ -99,7 +104,8 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
         let computed = failed;
         if (m) {
           const values = types.map((t, i) => convertText(m[i + 1] ?? '', t));
-          if (values.every((v) => v !== undefined)) computed = values as Value[];
+          if (relaxed) computed = values.map((v, i) => (v === undefined ? failed[i] : v));
+          else if (values.every((v) => v !== undefined)) computed = values as Value[];
         }
         out.push(build(row, computed));
         rt.tick();

@@ -334,14 +334,22 @@ export class QueryCompiler implements Compiler {
     const body = call.GetCalledFunctionBody();
     const signature = call.ReferencedSignature;
     if (!body || !signature) throw notSupported(`The call of function '${name}'`);
-    const args = call.ArgumentList ? elements(call.ArgumentList.Expressions) : [];
-    if (pipeInput) args.unshift(null as unknown as KNode);
+    // Arguments by position, then by name (`f(1, b=10)`, `f(b=10, a=1)`), as Kusto's calls take them.
+    const args: (KNode | undefined)[] = [];
+    const named = new Map<string, KNode>();
+    for (const a of call.ArgumentList ? elements(call.ArgumentList.Expressions) : []) {
+      if (kindOf(a) === 'SimpleNamedExpression')
+        named.set((a.Name as KNode).SimpleName as string, a.Expression as KNode);
+      else args.push(a);
+    }
+    if (pipeInput) args.unshift(undefined);
     const fnScope = new Scope(declaring, true);
     const binds: { slot: { value: Value }; plan: ScalarPlan }[] = [];
     const params = signature.Parameters;
     for (let i = 0; i < params.Count; i++) {
       const p = params.getItem(i);
-      const arg = args[i];
+      const arg = named.get(p.Name) ?? args[i];
+      named.delete(p.Name);
       if (p.IsTabular) {
         const plan = i === 0 && pipeInput ? pipeInput : arg ? this.tabular(arg, scope) : undefined;
         if (!plan)
@@ -364,6 +372,9 @@ export class QueryCompiler implements Compiler {
       const slot = { value: null as Value };
       binds.push({ slot, plan });
       fnScope.define(p.Name, { kind: 'scalar', type, get: () => slot.value });
+    }
+    for (const unknown of named.keys()) {
+      throw syntaxError(`Semantic error: the function '${name}' has no parameter '${unknown}'.`);
     }
     for (const statement of elements(body.Statements)) {
       if (kindOf(statement) !== 'LetStatement')

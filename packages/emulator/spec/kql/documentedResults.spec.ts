@@ -170,4 +170,62 @@ describe('KQL results as the reference documents them', () => {
     expect(run(db, 'datatable(x:long)[1, long(null), 2, 1] | summarize dcount(x)').rows).to.deep.equal([[2n]]);
     expect(run(db, 'datatable(x:long)[long(null)] | summarize dcount(x)').rows).to.deep.equal([[0n]]);
   });
+
+  describe('parse (parse-operator)', () => {
+    const traces = (...rows: string[]) =>
+      `let Traces = datatable(EventText: string) [${rows.map((r) => `"Event: NotifySliceRelease (${r})"`).join(', ')}];`;
+    const good =
+      'resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01';
+
+    it('kind=regex is greedy by default, and flags=Ui makes it lazy and case-insensitive', () => {
+      const greedy = run(
+        db,
+        `${traces(good)} Traces | parse kind=regex EventText with * "resourceName=" resourceName ',' * | project resourceName`,
+      );
+      expect(greedy.rows).to.deep.equal([
+        [
+          'PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01',
+        ],
+      ]);
+      const lazy = run(
+        db,
+        `${traces(good)} Traces | parse kind=regex flags=Ui EventText with * "RESOURCENAME=" resourceName ',' * | project resourceName`,
+      );
+      expect(lazy.rows).to.deep.equal([['PipelineScheduler']]);
+    });
+
+    it('kind=relaxed nulls only the values that do not convert; kind=simple nulls them all', () => {
+      const rows = traces(
+        'resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01',
+        'resourceName=PipelineScheduler, totalSlices=nonValidLongValue, sliceNumber=20, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01',
+        'resourceName=PipelineScheduler, totalSlices=27, sliceNumber=22, lockTime=02/17/2016 08:41:01, releaseTime=02/17/2016 08:41:00, previousLockTime=02/17/2016 08:40:01',
+      );
+      const pattern = `EventText with * "resourceName=" resourceName ", totalSlices=" totalSlices: long ", sliceNumber=" sliceNumber: long * "lockTime=" lockTime ", releaseTime=" releaseTime: date "," * "previousLockTime=" previousLockTime: date ")" *`;
+      const relaxed = run(
+        db,
+        `${rows} Traces | parse kind=relaxed ${pattern} | project totalSlices, sliceNumber, lockTime, releaseTime`,
+      );
+      const at = (iso: string) => BigInt(Date.parse(iso)) * 10_000n;
+      expect(relaxed.rows).to.deep.equal([
+        [27n, 23n, '02/17/2016 08:40:01', null],
+        [null, 20n, '02/17/2016 08:40:01', null],
+        [27n, 22n, '02/17/2016 08:41:01', at('2016-02-17T08:41:00Z')],
+      ]);
+      const simple = run(db, `${rows} Traces | parse ${pattern} | project totalSlices, sliceNumber, lockTime`);
+      expect(simple.rows.slice(0, 2)).to.deep.equal([
+        [null, null, ''],
+        [null, null, ''],
+      ]);
+    });
+  });
+
+  it('user-defined functions take default and named arguments (functions/user-defined-functions)', () => {
+    const result = run(
+      db,
+      'let f = (a:long, b:string = "b.default", c:long = 0) { strcat(a, "-", b, "-", c) }; union (print x=f(c=7, a=12)), (print x=f(12, c=7))',
+    );
+    expect(result.rows).to.deep.equal([['12-b.default-7'], ['12-b.default-7']]);
+    const tabular = run(db, 'let T = (n:long = 3, m:long = 1) { range x from m to n step 1 }; T(m=2) | count');
+    expect(tabular.rows).to.deep.equal([[2n]]);
+  });
 });
