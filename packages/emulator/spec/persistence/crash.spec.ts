@@ -105,8 +105,8 @@ describe('emulator storage under SIGKILL', () => {
 
     for (let round = 0; round <= ROUNDS; round++) {
       // Restart: the child loads the directory the previous child was killed over.
-      // Three rounds load the KQL engine (seconds of CPU) for `.set-or-append` and `.append`; the others do without.
-      const warmUp = round % 7 === 3;
+      // Two rounds load the KQL engine (seconds of CPU) for `.set-or-append` and `.append`; the others do without.
+      const warmUp = round % 10 === 5;
       const child = await startChild(dataDir, warmUp);
       const client = new Client(`Data Source=${child.url}`);
       const ingest = new kustoIngest.StreamingIngestClient(`Data Source=${child.url};Database=${DATABASE}`);
@@ -169,21 +169,23 @@ describe('emulator storage under SIGKILL', () => {
           }
         };
         let killed = false;
+        const defects: string[] = [];
         const worker = async (index: number): Promise<void> => {
-          while (!killed) {
+          while (!killed && defects.length === 0) {
             try {
               await operation(index);
             } catch (error) {
               // Only the kill may fail a request; anything else is a defect.
-              if (!killed) throw error;
+              if (!killed) defects.push(error instanceof Error ? error.message : String(error));
             }
           }
         };
         const workers = Array.from({ length: WORKERS }, (_, index) => worker(index));
-        await new Promise((resolve) => setTimeout(resolve, 30 + Math.floor(rng() * 300)));
+        await new Promise((resolve) => setTimeout(resolve, 30 + Math.floor(rng() * 250)));
         killed = true;
         await killChild(child);
         await Promise.all(workers);
+        expect(defects, `requests failed before the kill ${context(round)}`).to.deep.equal([]);
       } finally {
         client.close();
         ingest.close();
