@@ -47,9 +47,14 @@ function newOp(kind: Op['kind'], generation = 0): Op {
 
 /** fsync of a directory, so that a rename or a new file in it survives a crash. */
 export async function syncDirectory(dir: string): Promise<void> {
+  // Windows cannot open a directory as a file (NTFS journals its metadata itself).
+  if (process.platform === 'win32') return;
   const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();
+  } catch (error) {
+    // A file system that cannot fsync a directory (EINVAL) offers nothing stronger: the rename stands as it is.
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
   } finally {
     await handle.close();
   }
