@@ -311,8 +311,7 @@ export function* sortRows(c: Compiler, rows: Row[], keys: SortKey[]): RowsRun {
     if ((i & 4095) === 4095) rt.tick(4096);
     if (rt.yieldDue) yield;
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
+  const compare = (a: number, b: number): number => {
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
       const x = values[k][a];
@@ -325,8 +324,60 @@ export function* sortRows(c: Compiler, rows: Row[], keys: SortKey[]): RowsRun {
       if (cmp !== 0) return key.desc ? -cmp : cmp;
     }
     return a - b;
-  });
+  };
+  const order = yield* sortIndexes(c, n, compare);
   return order.map((i) => rows[i]);
+}
+
+/** Rows sorted as one `Array.prototype.sort` call, which cannot give way to other requests. */
+const SORT_RUN = 8192;
+
+/**
+ * The indexes 0…n-1 in `compare`'s order (a total order: ties are broken by index): runs of {@link SORT_RUN} sorted
+ * with Array.prototype.sort, then merged pass by pass, yielding between runs and every few thousand merged indexes,
+ * so that an `order by` of millions of rows does not hold the server for its whole sort.
+ */
+function* sortIndexes(c: Compiler, n: number, compare: (a: number, b: number) => number): Generator<void, number[]> {
+  const rt = c.runtime;
+  let src = Array.from({ length: n }, (_, i) => i);
+  if (n <= SORT_RUN) return src.sort(compare);
+  for (let lo = 0; lo < n; lo += SORT_RUN) {
+    const run = src.slice(lo, lo + SORT_RUN).sort(compare);
+    for (let i = 0; i < run.length; i++) src[lo + i] = run[i];
+    rt.tick(SORT_RUN);
+    if (rt.yieldDue) yield;
+  }
+  let dst = new Array<number>(n);
+  for (let width = SORT_RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      // Runs already in order, or in reverse order (data often arrives sorted), are copied, not merged.
+      if (j < hi && compare(src[mid - 1], src[mid]) < 0) i = j = hi;
+      else if (j < hi && compare(src[hi - 1], src[lo]) < 0) {
+        for (let x = mid; x < hi; x++) dst[k++] = src[x];
+        for (let x = lo; x < mid; x++) dst[k++] = src[x];
+        i = j = hi;
+        k = -1;
+      }
+      while (i < mid && j < hi) {
+        dst[k++] = compare(src[j], src[i]) < 0 ? src[j++] : src[i++];
+        if ((k & 4095) === 0) {
+          rt.tick(4096);
+          if (rt.yieldDue) yield;
+        }
+      }
+      if (i === hi && k !== -1) for (k = lo; k < hi; k++) dst[k] = src[k];
+      if (i === hi) continue;
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 function compileSort(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
