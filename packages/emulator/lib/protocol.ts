@@ -11,6 +11,7 @@ import type { ResultTable } from './kql';
 import type { Column, KustoScalarType, Value } from './model';
 import { dataTypeOf } from './typeNames';
 import { toJson } from './values/valueWriters';
+import { noVisualization } from './kql/render';
 
 /** What identifies one request in its response: echoed in headers, error context and completion tables. */
 export interface RequestIdentity {
@@ -192,27 +193,8 @@ function limitsExceededError(message: string, identity: RequestIdentity): Record
   );
 }
 
-const VISUALIZATION = JSON.stringify({
-  Visualization: null,
-  Title: null,
-  XColumn: null,
-  Series: null,
-  YColumns: null,
-  AnomalyColumns: null,
-  XTitle: null,
-  YTitle: null,
-  XAxis: null,
-  YAxis: null,
-  Legend: null,
-  YSplit: null,
-  Accumulate: false,
-  IsQuerySorted: false,
-  Kind: null,
-  Ymin: 'NaN',
-  Ymax: 'NaN',
-  Xmin: null,
-  Xmax: null,
-});
+// Without `render`, Kusto still reports the first result's Visualization, every property at its default.
+const VISUALIZATION = JSON.stringify(noVisualization());
 
 const COMPLETION_COLUMNS: Column[] = [
   { name: 'Timestamp', type: 'datetime' },
@@ -252,9 +234,15 @@ export function queryResponseV2(run: QueryRun, identity: RequestIdentity): strin
     [],
     2,
   );
-  // Kusto writes the visualization properties as JSON text even in v2.
+  // Kusto writes the visualization properties as JSON text even in v2, one row per result table that has a chart.
+  const charts = run.results.flatMap((table, index) =>
+    table.visualization
+      ? [`[${index + 1},"Visualization",${JSON.stringify(JSON.stringify(table.visualization))}]`]
+      : [],
+  );
+  if (charts.length === 0) charts.push(`[1,"Visualization",${JSON.stringify(VISUALIZATION)}]`);
   frames.push(
-    `{"FrameType":"DataTable","TableId":0,"TableKind":"QueryProperties","TableName":"@ExtendedProperties","Columns":${props.columns},"Rows":[[1,"Visualization",${JSON.stringify(VISUALIZATION)}]]}`,
+    `{"FrameType":"DataTable","TableId":0,"TableKind":"QueryProperties","TableName":"@ExtendedProperties","Columns":${props.columns},"Rows":[${charts.join(',')}]}`,
   );
   const budget = { records: 0, bytes: 0 };
   const statistics: { table_row_count: number; table_size: number }[] = [];
@@ -368,7 +356,9 @@ export function queryResponseV1(run: QueryRun, identity: RequestIdentity): strin
       `{"TableName":"Table_${tables.length}","Columns":${columnsJson(table.columns, 1)},"Rows":[${written.rows.join(',')}]}`,
     );
   }
-  const props = fixedTable([{ name: 'Value', type: 'string' }], [[VISUALIZATION]], 1);
+  // v1 carries one Visualization: the first charted result's.
+  const chart = run.results.find((table) => table.visualization)?.visualization;
+  const props = fixedTable([{ name: 'Value', type: 'string' }], [[chart ? JSON.stringify(chart) : VISUALIZATION]], 1);
   toc.push([BigInt(tables.length), 'QueryProperties', '@ExtendedProperties', randomUUID(), '']);
   tables.push(`{"TableName":"Table_${tables.length}","Columns":${props.columns},"Rows":${props.rows}}`);
   const statusColumns: Column[] = [

@@ -17,6 +17,7 @@ import { LruCache } from './planCache';
 import { Runtime, serverTimeoutMs } from './runtime';
 import { checkQueryShape, DEFAULT_QUERY_MEMORY_BUDGET, limitsExceeded } from '../limits';
 import { parseParameterValue } from '../values/valueReaders';
+import type { Visualization } from './render';
 
 /** One query to run. */
 export interface QueryRequest {
@@ -47,6 +48,8 @@ export interface ResultTable {
   columns: Column[];
   /** Rows in column order. */
   rows: Value[][];
+  /** The chart Kusto's clients draw, when the result's statement ends in `render`. */
+  visualization?: Visualization;
 }
 
 /** Compiled queries kept: enough for an app's distinct queries, bounded so ad-hoc queries cannot grow it. */
@@ -181,6 +184,7 @@ function* evaluate(compiled: CompiledQuery): Generator<void, ResultTable[], void
       columns: r.plan.columns.map((c) => ({ ...c })),
       // Fresh row arrays: plans may hand out the table's own row arrays, which callers must never be able to change.
       rows: rows.map((row) => row.slice()),
+      ...(r.visualization ? { visualization: r.visualization } : {}),
     });
   }
   return tables;

@@ -28,6 +28,7 @@ import { compileScalarExpression } from './scalar';
 import { compileOperator, compileSourceOperator } from './tabularOperators';
 import { convertValue } from './scalarApi';
 import { parseLiteral } from '../values/literalText';
+import { visualizationOf, type Visualization } from './render';
 
 /** A declared query parameter (`declare query_parameters (name:type = default)`). */
 export interface QueryParameter {
@@ -47,6 +48,8 @@ export interface ResultPlan {
   name: string;
   /** The plan. */
   plan: TabularPlan;
+  /** The chart of a result ending in `render`. */
+  visualization?: Visualization;
 }
 
 /** A compiled query: ready to run many times with different parameters. */
@@ -97,7 +100,11 @@ export class QueryCompiler implements Compiler {
             break;
           }
           if (!isTabular(expr.ResultType)) throw notSupported(describeNonTabular(expr));
-          results.push({ name: 'PrimaryResult', plan: this.tabular(expr, scope) });
+          results.push({
+            name: 'PrimaryResult',
+            plan: this.tabular(expr, scope),
+            visualization: visualizationOf(expr),
+          });
           break;
         }
         default:
