@@ -25,14 +25,17 @@ const CHILD = `
 const { startEmulator } = require('kusto-emulator');
 const options = JSON.parse(process.argv[1]);
 const started = process.hrtime.bigint();
+const cpu = process.cpuUsage();
 startEmulator(options).then(async (emulator) => {
   const startMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const used = process.cpuUsage(cpu);
+  const startCpuMs = (used.user + used.system) / 1000;
   if (options.prepare) {
     await emulator.executeCommand('${DB}', '.create table T (Id:long, Name:string, At:datetime, Value:real)');
     await emulator.executeCommand('${DB}', '.alter table T policy streamingingestion enable');
   }
   const rows = emulator.catalog.get('${DB}')?.tables.get('T')?.extents.reduce((n, e) => n + e.rows.length, 0) ?? 0;
-  process.stdout.write(JSON.stringify({ url: emulator.url, startMs, rows }) + '\\n');
+  process.stdout.write(JSON.stringify({ url: emulator.url, startMs, startCpuMs, rows }) + '\\n');
 });
 `;
 
@@ -40,6 +43,8 @@ interface Child {
   process: ChildProcess;
   url: string;
   startMs: number;
+  /** CPU time of the start (all threads): less sensitive than wall time to other load on the machine. */
+  startCpuMs: number;
   rows: number;
 }
 
@@ -143,14 +148,16 @@ async function restart(root: string, rows: number, extentRows: number, restarts:
         bytes += (await fs.stat(path.join(dataDir, dir, file))).size;
     }
     const times: number[] = [];
+    const cpu: number[] = [];
     let loaded = 0;
     for (let i = 0; i < restarts; i++) {
       const child = await startChild({ dataDir });
       times.push(child.startMs);
+      cpu.push(child.startCpuMs);
       loaded = child.rows;
       await stopChild(child);
     }
-    return { rows: loaded, bytes, startMs: median(times), worstMs: Math.max(...times) };
+    return { rows: loaded, bytes, startMs: median(times), worstMs: Math.max(...times), cpuMs: median(cpu) };
   } finally {
     await fs.rm(dataDir, { recursive: true, force: true });
   }
@@ -178,7 +185,7 @@ if (require.main === module) {
       );
     }
     console.log(
-      `restart with ${fmt(r.restarted.rows)} rows (${fmt(r.restarted.bytes / 1048576, 1)} MiB on disk): startEmulator ${fmt(r.restarted.startMs)} ms median, ${fmt(r.restarted.worstMs)} ms worst (target ≤ 3000 ms)`,
+      `restart with ${fmt(r.restarted.rows)} rows (${fmt(r.restarted.bytes / 1048576, 1)} MiB on disk): startEmulator ${fmt(r.restarted.startMs)} ms median, ${fmt(r.restarted.worstMs)} ms worst (target ≤ 3000 ms); CPU ${fmt(r.restarted.cpuMs)} ms median; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
     );
   });
 }
