@@ -16,7 +16,7 @@ import { Catalog } from './catalog';
 import { nowTicks } from './clock';
 import { executeCommand } from './commands';
 import { KustoEmulatorError } from './errors';
-import { executeQuery, type ResultTable, warmUpQueryEngine } from './kql';
+import { executeQuery, executeQueryAsync, type ResultTable, warmUpQueryEngine } from './kql';
 import { Durability } from './persistence';
 import { splitScript } from './script';
 import { DataManagement } from './dataManagement/dataManagement';
@@ -235,7 +235,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
       }
       return result;
     },
-    executeQuery: async (database, text, parameters) => query(database, text, parameters),
+    // In slices, as the server runs queries: an in-process caller's slow query does not hold the server either.
+    executeQuery: (database, text, parameters = {}) =>
+      executeQueryAsync({
+        catalog,
+        database: catalog.require(database),
+        text,
+        parameters,
+        options: {},
+        now: nowTicks(),
+      }),
     runScript: async (database, script) => {
       const steps: ScriptStepResult[] = [];
       for (const block of splitScript(script)) {
