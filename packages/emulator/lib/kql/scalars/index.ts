@@ -9,6 +9,7 @@ import { conditionalFunctions } from './conditional';
 import { conversionFunctions } from './conversion';
 import { datetimeFunctions } from './datetime';
 import { dynamicFunctions } from './dynamic';
+import { ipFunctions } from './ip';
 import { mathFunctions } from './math';
 import { stringFunctions } from './string';
 import type { ScalarFunctionImpl } from './types';
@@ -29,5 +30,6 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...mathFunctions,
     ...conditionalFunctions,
     ...dynamicFunctions,
+    ...ipFunctions,
   }),
 );
