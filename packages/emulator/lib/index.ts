@@ -236,7 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
       return result;
     },
     // In slices, as the server runs queries: an in-process caller's slow query does not hold the server either.
-    executeQuery: (database, text, parameters = {}) =>
+    executeQuery: async (database, text, parameters = {}) =>
       executeQueryAsync({
         catalog,
         database: catalog.require(database),
