@@ -18,6 +18,7 @@ import {
   showDatabases,
   showVersion,
 } from './databaseCommands';
+import { showDatabaseSchema } from './databaseSchema';
 import { alterFunction, defineFunction, dropFunctions, showFunction, showFunctions } from './functionCommands';
 import { databaseMappingsNotSupported, defineMapping, dropMapping, showMappings } from './mappingCommands';
 import { policyCommand } from './policyCommands';
@@ -110,6 +111,7 @@ function databaseCommand(context: CommandContext, reader: CommandReader, verb: s
     return policyCommand(context, { kind: 'Database', database }, verb, reader);
   }
   if (reader.isWord('ingestion')) return databaseMappingsNotSupported();
+  if (verb === 'show' && reader.acceptWord('schema')) return showDatabaseSchema(database, reader);
   return unsupported(reader.text);
 }
 

@@ -45,7 +45,10 @@ export interface CheckOptions {
   cwd?: string;
   /** A file holding the JSON of `.show database DB schema as json`: the schema to check against. */
   schema?: string;
-  /** A Kusto connection string to read the schema from (when neither `schema` nor a setup script is there). */
+  /**
+   * A Kusto connection string, or the name of an app setting holding one, to read the schema from with
+   * `.show database DB schema as json` (when `schema` is not given; it takes precedence over the setup script).
+   */
   connection?: string;
 }
 
@@ -112,9 +115,16 @@ class Reporter {
     severity: CheckProblem['severity'],
     code: string,
     message: string,
-    at?: { className?: string; methodName?: string; target?: DecoratorTarget; where?: string; file?: string },
+    at?: {
+      className?: string;
+      methodName?: string;
+      target?: DecoratorTarget;
+      where?: string;
+      file?: string;
+      location?: SourceLocation;
+    },
   ): void {
-    let location: SourceLocation | undefined;
+    let location: SourceLocation | undefined = at?.location;
     if (at?.className && at.methodName) {
       location = this.sources.findDecorator(at.className, at.methodName, at.target ?? { first: true });
     }
@@ -373,7 +383,7 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
           : { method: 'KustoOutput' };
     return o
       ? { className: o.className, methodName: o.methodName, target, where: `${o.className}.${o.methodName}` }
-      : { where: `function '${f.fn.name}'` };
+      : { where: `function '${f.fn.name}'`, location: appSources.findRegistration(f.fn.name) };
   };
   const label = (f: CheckedFunction, binding: string, direction: 'in' | 'out') =>
     `Kusto ${direction === 'in' ? 'input' : 'output'} '${binding}' of ${f.fn.name}`;
@@ -426,9 +436,17 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
   let loaded: LoadedSchema | undefined;
   const setup = setupScriptOf(appDir);
   try {
+    // Explicit options first; the setup script, when there is one, otherwise: offline unless asked.
     if (options.schema) loaded = schemaFromFile(path.resolve(cwd, options.schema));
-    else if (setup) loaded = await schemaFromSetupScript(appDir, setup, [...databases]);
-    else if (options.connection) loaded = await schemaFromConnection(options.connection, [...databases]);
+    else if (options.connection) {
+      // A connection string, or the name of an app setting holding one (keeps secrets off the command line).
+      const connection = options.connection.includes('=')
+        ? options.connection
+        : settingValue(options.connection, settings.values);
+      if (connection === undefined)
+        throw new Error(`--connection: the app setting '${options.connection}' is not set.`);
+      loaded = await schemaFromConnection(connection, [...databases]);
+    } else if (setup) loaded = await schemaFromSetupScript(appDir, setup, [...databases]);
   } catch (error) {
     report.add('error', CODES.noSchema, (error as Error).message, { file: setup?.script });
   }

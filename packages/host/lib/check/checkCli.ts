@@ -14,11 +14,12 @@ Loads the app's functions (without running anything) and checks every Kusto bind
 each query against the database schema (Kusto.Language), query parameters, row classes, output tables, mappings and
 formats, and the app settings the bindings name. Exits with 1 when it finds errors.
 
-The schema comes from --schema, else the app's setup.kql (run in a throwaway in-memory emulator), else --connection.
+The schema comes from --schema, else --connection, else the app's setup.kql (run in a throwaway in-memory emulator).
 
 Options:
   --schema <file>        the JSON of '.show database <db> schema as json', exported from a cluster
-  --connection <string>  a Kusto connection string to read the schema from (read-only commands)
+  --connection <string>  a Kusto connection string, or the app setting holding one, to read the schema from
+                         (read-only: .show database <db> schema as json)
   --script <file|glob>   entry point(s) to load instead of package.json "main"
   -h, --help             show this help`;
 

@@ -1,7 +1,7 @@
 /**
  * Where `kusto-functions check` takes the database schema from, in order: a `--schema` file (the JSON of
- * `.show database DB schema as json`), the app's setup script run in a throwaway in-memory emulator, or a live
- * cluster through `--connection` (read-only: `.show database DB schema as json` for each database).
+ * `.show database DB schema as json`), a live cluster through `--connection` (read-only: `.show database DB schema
+ * as json` for each database), else the app's setup script run in a throwaway in-memory emulator.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -58,7 +58,8 @@ export async function schemaFromSetupScript(
       `${name}: the Kusto bindings use ${databases.length === 0 ? 'no fixed database' : `several databases (${databases.join(', ')})`}: name the one it runs in with host.json "kustoFunctions": { "emulator": { "database": "<name>" } }.`,
     );
   }
-  const emulator = await startEmulator({ databases: [...new Set([...databases, database])] });
+  // Only the script's database: another one a binding names is then reported as missing from the schema.
+  const emulator = await startEmulator({ databases: [database] });
   try {
     await emulator.runScript(database, fs.readFileSync(setup.script, 'utf8'));
     return { schema: schemaFromCatalog(emulator.catalog), source: name };
@@ -80,23 +81,34 @@ export async function schemaFromConnection(connection: string, databases: string
   const env = { ...process.env, [CHECK_CONNECTION_SETTING]: connection };
   const engine = createKustoEngine({ env });
   const schema: AnalysisSchema = { databases: [] };
+  const failures: Error[] = [];
   try {
     for (const database of databases) {
-      const rows = await engine.runInput(
-        {
-          type: 'kusto',
-          name: 'schema',
-          database,
-          connection: CHECK_CONNECTION_SETTING,
-          kqlCommand: `.show database ['${database.replace(/'/g, "\\'")}'] schema as json`,
-        },
-        { functionName: 'kusto-functions check' },
-      );
+      let rows;
+      try {
+        rows = await engine.runInput(
+          {
+            type: 'kusto',
+            name: 'schema',
+            database,
+            connection: CHECK_CONNECTION_SETTING,
+            kqlCommand: `.show database ['${database.replace(/'/g, "\\'")}'] schema as json`,
+          },
+          { functionName: 'kusto-functions check' },
+        );
+      } catch (error) {
+        // A database the cluster does not have is reported by the check, as one the schema does not hold.
+        failures.push(error as Error);
+        continue;
+      }
       const cell = rows[0] && Object.values(rows[0])[0];
       schema.databases.push(...schemaFromShowSchemaJson(cell).databases);
     }
   } finally {
     await engine.close();
+  }
+  if (schema.databases.length === 0 && failures.length > 0) {
+    throw new Error(`--connection: ${failures[0].message}`, { cause: failures[0] });
   }
   return { schema, source: '--connection' };
 }

@@ -157,6 +157,20 @@ export class AppSources {
     return undefined;
   }
 
+  /**
+   * Where a function was registered through @azure/functions directly (`app.http('name', …)`, any trigger): for
+   * apps that do not use decorators.
+   */
+  findRegistration(functionName: string): SourceLocation | undefined {
+    const name = functionName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const call = new RegExp(`\\b(?:app|[\\w$]+\\.app)\\)?\\.[\\w$]+\\(\\s*(['"\`])${name}\\1`);
+    for (const file of this.#files) {
+      const m = call.exec(this.#load(file).text);
+      if (m) return this.locate(file, m.index);
+    }
+    return undefined;
+  }
+
   /** A class's properties as its `.d.ts` declares them, its own and its bases' (base first); undefined if unknown. */
   declaredProperties(className: string): DeclaredProperty[] | undefined {
     const declarations = this.#readDeclarations();
