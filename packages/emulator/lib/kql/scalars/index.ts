@@ -12,6 +12,7 @@ import { dynamicFunctions } from './dynamic';
 import { ipFunctions } from './ip';
 import { mathFunctions } from './math';
 import { stringFunctions } from './string';
+import { timezoneFunctions } from './timezone';
 import type { ScalarFunctionImpl } from './types';
 
 export type { ScalarContext, ScalarFunctionImpl } from './types';
@@ -31,5 +32,6 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...conditionalFunctions,
     ...dynamicFunctions,
     ...ipFunctions,
+    ...timezoneFunctions,
   }),
 );
