@@ -8,6 +8,7 @@
  *                                         streaming ingestion policy (or their database's) is enabled
  * - GET  /v1/rest/auth/metadata           404, as a cluster without Entra ID: clients fall back to defaults
  * - GET  /v1/rest/ping                    liveness
+ * - GET  / and /page/…                    the query page (./page), built into dist/page
  * - /dm/…                                 the data management service's storage (queued ingestion), when given
  * Every failure is answered with Kusto's error object and the client request id echoed.
  *
@@ -35,6 +36,7 @@ import { type IngestionResources, resultTable } from './commands/context';
 import { streamingIngestionEnabled } from './commands/policyCommands';
 import type { StorageEndpoint } from './dataManagement/dataManagement';
 import { foreignRequestReason, isAllowedOrigin, type ListenAddress, mediaTypeOf } from './requestOrigin';
+import { pageFileOf, servePageFile } from './page';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -319,6 +321,12 @@ export class EmulatorServer {
       }
       if (is('v1', 'rest', 'ping')) {
         this.send(res, 200, identity, 'Pong', 'text/plain; charset=utf-8');
+        return;
+      }
+      const pageFile = method === 'GET' || method === 'HEAD' ? pageFileOf(url.pathname) : undefined;
+      if (pageFile !== undefined) {
+        await servePageFile(pageFile, req, res);
+        this.reportRequest(req, res, identity.clientRequestId, started);
         return;
       }
       const known =
