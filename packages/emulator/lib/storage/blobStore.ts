@@ -79,7 +79,7 @@ function ingressOverLimit(limit: number, wanted: number): StorageError {
   return new StorageError(
     503,
     'ServerBusy',
-    `Ingress is over the account limit: blobs not yet ingested hold ${wanted} bytes with this upload, more than the emulator's ${limit}. Queue the uploaded blobs for ingestion (or delete them) first.`,
+    `Ingress is over the account limit: blobs not yet ingested would hold ${wanted} bytes with this upload, over the limit of ${limit} (queuedIngestionStorageBytes). Queue the uploaded blobs for ingestion, or delete them, first.`,
   );
 }
 

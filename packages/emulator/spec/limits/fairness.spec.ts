@@ -32,8 +32,9 @@ describe('limits: one slow query does not hold the others', () => {
     [
       'a sort of a million rows, again and again',
       'range r from 1 to 100 step 1 | join kind=inner (range x from 1 to 1000000 step 1 | extend k = (x * 7919) % 1000003 | order by k asc | take 1 | extend r = 1) on r | count',
-      // A million materialised rows cost V8 scavenges of 50-200 ms that no slicing avoids; the sort itself yields.
-      1000,
+      // A million materialised rows cost V8 scavenges of 50-200 ms (more on a busy machine) that no slicing avoids;
+      // the sort itself yields. Held for the whole sort, a point query would wait seconds.
+      1500,
     ],
   ] as const)
     it(`answers point queries from another client with p99 under ${allowance} ms while ${what} runs`, async () => {
@@ -47,7 +48,7 @@ describe('limits: one slow query does not hold the others', () => {
           );
         // The same point queries with nothing else running, for comparison.
         const alone: number[] = [];
-        for (let i = 0; i < 50; i++) {
+        for (let i = 0; i < 100; i++) {
           const started = performance.now();
           await point(i + 1);
           alone.push(performance.now() - started);
@@ -77,9 +78,9 @@ describe('limits: one slow query does not hold the others', () => {
           `      alone: p50 ${percentile(alone, 50).toFixed(1)} ms, p99 ${percentile(alone, 99).toFixed(1)} ms; ${latencies.length} point queries during a ${Math.round(slowMs)} ms query: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
         );
         expect(latencies.length).to.be.greaterThan(20);
-        // The allowance, plus what the machine's own load adds to a point query alone (a few ms on a quiet machine); a
-        // query that held the server would add seconds.
-        expect(p99).to.be.below(allowance + percentile(alone, 99));
+        // The allowance, plus twice what the machine's own load adds to a point query alone (a few ms on a quiet
+        // machine, a hundred on one busy with other work); a query that held the server would add seconds.
+        expect(p99).to.be.below(allowance + 2 * percentile(alone, 99));
       } finally {
         other.close();
       }
