@@ -45,10 +45,15 @@ function pack(args: Value[], argTypes: KustoScalarType[]): Value {
 
 function bagMerge(args: Value[], argTypes: KustoScalarType[]): Value {
   const merged: Bag = {};
-  // The first bag that has a key wins, as in Kusto.
-  for (let i = args.length - 1; i >= 0; i--) {
+  // The first bag that has a key wins, and keys keep the order they first appear in (the reference's example).
+  for (let i = 0; i < args.length; i++) {
     const bag = argDynamic(args[i], argTypes[i]);
-    if (isBag(bag)) Object.assign(merged, bag);
+    if (!isBag(bag)) continue;
+    for (const [k, v] of Object.entries(bag)) {
+      // defineProperty: a key named __proto__ is data, not the prototype.
+      if (!Object.prototype.hasOwnProperty.call(merged, k))
+        Object.defineProperty(merged, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
   }
   return merged;
 }

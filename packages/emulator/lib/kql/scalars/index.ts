@@ -11,6 +11,7 @@ import { datetimeFunctions } from './datetime';
 import { dynamicFunctions } from './dynamic';
 import { ipFunctions } from './ip';
 import { mathFunctions } from './math';
+import { parsingFunctions } from './parsing';
 import { stringFunctions } from './string';
 import { timezoneFunctions } from './timezone';
 import type { ScalarFunctionImpl } from './types';
@@ -33,5 +34,6 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...dynamicFunctions,
     ...ipFunctions,
     ...timezoneFunctions,
+    ...parsingFunctions,
   }),
 );
