@@ -140,6 +140,7 @@ function describeEmbedded(cluster: EmbeddedCluster, appDir: string): string[] {
   const lines = [
     `Kusto: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} ${state}: using the embedded Kusto emulator at ${cluster.emulator.url} (${where}).`,
     `Kusto: warmed the KQL parser and the Kusto client while starting the emulator: ${Math.round(cluster.startMs)} ms.`,
+    `Kusto: query page (KQL editor, schema, results, charts): ${cluster.emulator.url}/`,
   ];
   if (cluster.created.length > 0) lines.push(`Kusto: created database ${cluster.created.join(', ')}.`);
   const loaded = cluster.databases.filter((d) => !cluster.created.includes(d));

@@ -123,6 +123,14 @@ describe('Kusto connections and app settings on the local host', () => {
       `Kusto: OrdersKusto, AuditKusto are not set: using the embedded Kusto emulator at ${host.emulator!.url} (volatile: data is kept in memory only).`,
     );
     expect(startupLines().filter((line) => line.includes('is set: using that cluster'))).to.deep.equal([]);
+    // The emulator's query page, at the address printed.
+    expect(startupLines()).to.include(
+      `Kusto: query page (KQL editor, schema, results, charts): ${host.emulator!.url}/`,
+    );
+    const page = await fetch(`${host.emulator!.url}/`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.equal('text/html; charset=utf-8');
+    expect(await page.text()).to.contain('<script src="/page/main.js">');
     expect(await get(host, 'customers/bob/orders')).to.deep.equal([{ OrderId: 2, Total: 20 }]);
     expect(await get(host, 'orders/count')).to.deep.equal([{ Orders: 3 }]);
     await host.emulator!.runScript('auditdb', AUDIT_TABLE);
