@@ -127,7 +127,7 @@ export function executeQuery(request: QueryRequest): ResultTable[] {
 }
 
 /** Milliseconds a query runs before it lets the event loop serve others (then resumes where it stopped). */
-export const QUERY_SLICE_MS = 10;
+export const QUERY_SLICE_MS = 5;
 
 /**
  * Runs a query in slices of {@link QUERY_SLICE_MS}: between slices the event loop serves other requests, so a query
