@@ -39,6 +39,7 @@ export {
   type QueryDiagnostic,
 } from './analysis';
 export type { ResultTable } from './kql';
+export type { Visualization } from './kql/render';
 export type { RequestInfo } from './server';
 export {
   type AllowedOrigins,
