@@ -5,8 +5,9 @@
  *     every acknowledged batch is written and fsynced first, against the same emulator in memory, with concurrent
  *     clients; the modes alternate, several rounds each, and each figure is the median. Target: durable/in-memory
  *     ≥ 0.5 with concurrent clients (fsyncs batched across requests); one client is shown too, for what it costs alone.
- * (b) restart time of a data directory holding 1M rows (startEmulator until it listens, in a fresh process).
- *     Target: ≤ 3 s.
+ * (b) restart time of a data directory holding 1M rows (startEmulator until it listens, in a fresh process), and the
+ *     time until every row is built in memory (rows are built in the background after the start, or by the first
+ *     query that reads them). Target: ≤ 3 s.
  * `BENCH_STORAGE_DIR` sets where the data directories go (default: the OS temp directory; it must be a real disk for
  * the fsync figures to mean anything).
  */
@@ -34,8 +35,12 @@ startEmulator(options).then(async (emulator) => {
     await emulator.executeCommand('${DB}', '.create table T (Id:long, Name:string, At:datetime, Value:real)');
     await emulator.executeCommand('${DB}', '.alter table T policy streamingingestion enable');
   }
+  // Rows are built in the background after the start; reading them all now builds what is left.
   const rows = emulator.catalog.get('${DB}')?.tables.get('T')?.extents.reduce((n, e) => n + e.rows.length, 0) ?? 0;
-  process.stdout.write(JSON.stringify({ url: emulator.url, startMs, startCpuMs, rows }) + '\\n');
+  const builtMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const total = process.cpuUsage(cpu);
+  const builtCpuMs = (total.user + total.system) / 1000;
+  process.stdout.write(JSON.stringify({ url: emulator.url, startMs, startCpuMs, builtMs, builtCpuMs, rows }) + '\\n');
 });
 `;
 
@@ -45,6 +50,9 @@ interface Child {
   startMs: number;
   /** CPU time of the start (all threads): less sensitive than wall time to other load on the machine. */
   startCpuMs: number;
+  /** Until every row is built in memory (wall, CPU). */
+  builtMs: number;
+  builtCpuMs: number;
   rows: number;
 }
 
@@ -149,15 +157,27 @@ async function restart(root: string, rows: number, extentRows: number, restarts:
     }
     const times: number[] = [];
     const cpu: number[] = [];
+    const built: number[] = [];
+    const builtCpu: number[] = [];
     let loaded = 0;
     for (let i = 0; i < restarts; i++) {
       const child = await startChild({ dataDir });
       times.push(child.startMs);
       cpu.push(child.startCpuMs);
+      built.push(child.builtMs);
+      builtCpu.push(child.builtCpuMs);
       loaded = child.rows;
       await stopChild(child);
     }
-    return { rows: loaded, bytes, startMs: median(times), worstMs: Math.max(...times), cpuMs: median(cpu) };
+    return {
+      rows: loaded,
+      bytes,
+      startMs: median(times),
+      worstMs: Math.max(...times),
+      cpuMs: median(cpu),
+      builtMs: median(built),
+      builtCpuMs: median(builtCpu),
+    };
   } finally {
     await fs.rm(dataDir, { recursive: true, force: true });
   }
@@ -185,7 +205,7 @@ if (require.main === module) {
       );
     }
     console.log(
-      `restart with ${fmt(r.restarted.rows)} rows (${fmt(r.restarted.bytes / 1048576, 1)} MiB on disk): startEmulator ${fmt(r.restarted.startMs)} ms median, ${fmt(r.restarted.worstMs)} ms worst (target ≤ 3000 ms); CPU ${fmt(r.restarted.cpuMs)} ms median; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+      `restart with ${fmt(r.restarted.rows)} rows (${fmt(r.restarted.bytes / 1048576, 1)} MiB on disk): startEmulator ${fmt(r.restarted.startMs)} ms median, ${fmt(r.restarted.worstMs)} ms worst (target ≤ 3000 ms); CPU ${fmt(r.restarted.cpuMs)} ms median; every row built after ${fmt(r.restarted.builtMs)} ms (CPU ${fmt(r.restarted.builtCpuMs)} ms); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
     );
   });
 }

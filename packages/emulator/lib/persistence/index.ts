@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Catalog } from '../catalog';
 import { KustoEmulatorError } from '../errors';
-import type { Database } from '../model';
+import type { Database, Extent } from '../model';
 import { DatabaseStore, removeOtherGenerations, syncDirectory, type StoreOptions } from './databaseStore';
 import { FILE_MAGIC, readRecords, Replayer, type ReadResult } from './records';
 import { deserializeLegacyDatabase, LEGACY_SUFFIX } from './legacy';
@@ -58,6 +58,7 @@ export class Durability {
   private readonly drops = new Map<string, Promise<void>>();
   private readonly options: StoreOptions;
   private lockFile?: string;
+  private closed = false;
 
   constructor(
     private readonly catalog: Catalog,
@@ -89,6 +90,32 @@ export class Durability {
       }
     }
     for (const file of legacy) await this.migrate(file);
+    this.buildInBackground();
+  }
+
+  /**
+   * Builds the rows of the loaded extents one extent per turn of the event loop, after the start: the emulator
+   * answers meanwhile, and a query reading an extent not built yet builds it then.
+   */
+  private buildInBackground(): void {
+    const pending: Extent[] = [];
+    for (const store of this.stores.values()) {
+      for (const table of store.database.tables.values()) pending.push(...table.extents);
+    }
+    const next = (): void => {
+      if (this.closed) return;
+      const extent = pending.shift();
+      if (!extent) return;
+      try {
+        void extent.rows;
+      } catch (error) {
+        this.options.warn(
+          `Kusto emulator: an extent of the data directory cannot be read: ${(error as Error).message}`,
+        );
+      }
+      setImmediate(next);
+    };
+    setImmediate(next);
   }
 
   /**
@@ -335,6 +362,7 @@ export class Durability {
 
   /** Flushes, then closes every log. */
   async close(): Promise<void> {
+    this.closed = true;
     try {
       await this.flush();
     } finally {

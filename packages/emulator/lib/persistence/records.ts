@@ -62,9 +62,13 @@ export interface ExtentRecord {
   t: string;
   tags: string[];
   types: KustoScalarType[];
-  /** Rows count, and the values column by column (a restart parses far fewer, larger arrays). */
+  /** Rows count. */
   n: number;
-  cols: unknown[][];
+  /**
+   * The values, column by column, as JSON text after the record's first line (in memory: its bytes, parsed when the
+   * rows are first read, so that a restart reads the data without building it).
+   */
+  body?: Buffer;
 }
 
 /** The metadata of a database without extent lists: compared as text to detect a schema change. */
@@ -115,17 +119,37 @@ export function extentRecordText(id: number, table: string | undefined, extent: 
     `{"k":"X","id":${id}` +
     (table === undefined ? '' : `,"table":${JSON.stringify(table)}`) +
     `,"t":"${extent.ingestionTime.toString()}","tags":${JSON.stringify(extent.tags)}` +
-    `,"types":${JSON.stringify(types)},"n":${rows.length},"cols":${JSON.stringify(cols)}}`
+    `,"types":${JSON.stringify(types)},"n":${rows.length}}\n${JSON.stringify(cols)}`
   );
 }
 
-/** The extent an `X` record holds. */
+/**
+ * The extent an `X` record holds. Its rows are built when first read (a query, a snapshot): a restart then costs
+ * reading and checking the files, and each table's data is built once, when it is used.
+ */
 export function decodeExtent(record: ExtentRecord): Extent {
-  const { types, cols, n } = record;
-  if (!Array.isArray(types) || !Array.isArray(cols) || cols.length !== types.length || !Number.isSafeInteger(n))
-    throw new Error('a malformed extent record');
+  const { types, n, body } = record;
+  if (!Array.isArray(types) || !Number.isSafeInteger(n) || !body) throw new Error('a malformed extent record');
+  for (const type of types) if (!KUSTO_SCALAR_TYPES.includes(type)) throw new Error(`unknown column type '${type}'`);
+  const extent = { ingestionTime: BigInt(record.t), tags: record.tags ?? [] } as Extent;
+  const settle = (rows: Value[][]): Value[][] => {
+    Object.defineProperty(extent, 'rows', { value: rows, writable: true, enumerable: true, configurable: true });
+    return rows;
+  };
+  Object.defineProperty(extent, 'rows', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(decodeRows(types, n, body)),
+    set: settle,
+  });
+  return extent;
+}
+
+/** The rows of an extent from its columns' JSON text. */
+function decodeRows(types: KustoScalarType[], n: number, body: Buffer): Value[][] {
+  const cols = JSON.parse(body.toString('utf8')) as unknown[][];
+  if (!Array.isArray(cols) || cols.length !== types.length) throw new Error('a malformed extent record');
   const columns = types.map((type, c) => {
-    if (!KUSTO_SCALAR_TYPES.includes(type)) throw new Error(`unknown column type '${type}'`);
     const col = cols[c];
     if (!Array.isArray(col) || col.length !== n) throw new Error('a malformed extent record');
     if (BIGINT_TYPES.has(type)) {
@@ -135,7 +159,7 @@ export function decodeExtent(record: ExtentRecord): Extent {
     }
     return col as Value[];
   });
-  return { ingestionTime: BigInt(record.t), tags: record.tags ?? [], rows: rowBuilder(columns.length)(columns, n) };
+  return rowBuilder(columns.length)(columns, n);
 }
 
 type RowBuilder = (columns: Value[][], n: number) => Value[][];
@@ -208,7 +232,15 @@ export function readRecords(content: Buffer): ReadResult {
     }
     let record: MetadataRecord | ExtentRecord;
     try {
-      record = JSON.parse(payload.toString('utf8')) as MetadataRecord | ExtentRecord;
+      // An extent's header is its first line; the columns after it are parsed when the rows are first read.
+      const newline = payload.indexOf(0x0a);
+      record = JSON.parse(payload.toString('utf8', 0, newline < 0 ? payload.length : newline)) as
+        MetadataRecord | ExtentRecord;
+      if (record?.k === 'X') {
+        const inline = (record as { cols?: unknown }).cols;
+        // Columns inline (the first days of this format) or after the header line.
+        record.body = newline >= 0 ? payload.subarray(newline + 1) : Buffer.from(JSON.stringify(inline ?? null));
+      }
     } catch {
       return { records, offsets, validBytes: offset, damage: `an unreadable record at byte ${offset}` };
     }
