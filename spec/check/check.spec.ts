@@ -51,7 +51,11 @@ describe('kusto-functions check', function () {
 
   it('reports every registerFunctions error at its decorator, and that Azure would start with no functions', () => {
     expectProblem(bad.stdout, 'badApp/src/registration.ts', 'KF0001', 'error', "passes '@undeclared'");
-    expect(bad.stdout).to.match(/registration\.js:1:1 - error KF0003: In Azure, an entry point that throws/);
+    // …at the registerFunctions call that threw.
+    const source = fs.readFileSync(path.join(fixtures, 'badApp/src/registration.ts'), 'utf8').split('\n');
+    const call = source.findIndex((l) => l.startsWith('registerFunctions(')) + 1;
+    expect(bad.stdout).to.contain(`spec/check/fixtures/badApp/src/registration.ts:${call}:`);
+    expect(bad.stdout).to.match(/registration\.ts:\d+:\d+ - error KF0003: In Azure, an entry point that throws/);
   });
 
   it("reports Kusto.Language's diagnostics with their position in the query", () => {

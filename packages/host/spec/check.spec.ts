@@ -82,6 +82,22 @@ describe('kusto-functions check (an app without decorators)', function () {
     }
   });
 
+  it('reports an entry point that throws at the throw, and that Azure would start with no functions', async () => {
+    const dir = appDir({ 'host.json': HOST_JSON });
+    const result = await check([dir, '--script', fixtureScript('checkThrowingApp')]);
+    const source = fs.readFileSync(path.join(ROOT, 'packages/host/spec/fixtures/checkThrowingApp.ts'), 'utf8');
+    const line = source.split('\n').findIndex((l) => l.startsWith('if (settings.required')) + 1;
+    const at = `packages/host/spec/fixtures/checkThrowingApp.ts:${line}:`;
+    expect(result.stdout).to.match(
+      new RegExp(
+        `^${at.replace(/\./g, '\\.')}\\d+ - error KF0002: The entry point .*checkThrowingApp\\.js failed to load: the app needs its "required" setting$`,
+        'm',
+      ),
+    );
+    expect(result.stdout).to.match(new RegExp(`^${at.replace(/\./g, '\\.')}\\d+ - error KF0003: In Azure`, 'm'));
+    expect(result.code).to.equal(1);
+  });
+
   it('names what is wrong when the schema file is not a schema', async () => {
     const dir = appDir({ 'host.json': { version: '2.0' }, 'schema.json': { Tables: [] } });
     const result = await check([dir, '--script', fixtureScript('checkApp'), '--schema', path.join(dir, 'schema.json')]);

@@ -128,7 +128,7 @@ class Reporter {
     if (at?.className && at.methodName) {
       location = this.sources.findDecorator(at.className, at.methodName, at.target ?? { first: true });
     }
-    if (!location && at?.file) location = { file: at.file, line: 1, column: 1 };
+    if (!location && at?.file) location = this.sources.locateFile(at.file);
     const where = at?.where ?? (at?.className && at.methodName ? `${at.className}.${at.methodName}` : undefined);
     this.problems.push({ severity, code, message, location, where });
   }
@@ -333,21 +333,37 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
   } finally {
     global[REGISTRATION_OBSERVER] = previous;
   }
-  const appSources = new AppSources([...modules.keys(), ...entry.files]);
+  // The SDK's own bundle is not the app's code (in an app it lives under node_modules, skipped anyway; in a
+  // workspace that links it, it does not), so stacks point past it at the app's registerFunctions call.
+  const sdk = new Set<string>();
+  for (const file of entry.files) {
+    try {
+      sdk.add(require.resolve('kusto-functions', { paths: [path.dirname(file)] }));
+    } catch {
+      // An app without the SDK.
+    }
+  }
+  const appSources = new AppSources([...modules.keys(), ...entry.files].filter((f) => !sdk.has(f)));
   report = new Reporter(appSources);
 
   for (const { file, error } of loadErrors) {
     const message = (error as Error)?.message ?? String(error);
+    // Where the app's own code threw (the registerFunctions call, or whatever failed), else the entry point.
+    const thrownAt = appSources.locateStack((error as Error)?.stack);
     if ((error as Error)?.name === 'KustoConfigurationError') {
       for (const problem of registrationProblems(message)) {
         report.add('error', CODES.registration, `registerFunctions: ${problem}`, {
           ...siteOfProblem(problem),
+          location: siteOfProblem(problem).className ? undefined : thrownAt,
           file,
         });
       }
     } else {
       const rel = path.relative(cwd, file) || file;
-      report.add('error', CODES.load, `The entry point ${rel} failed to load: ${message}`, { file });
+      report.add('error', CODES.load, `The entry point ${rel} failed to load: ${message}`, {
+        location: thrownAt,
+        file,
+      });
     }
   }
   if (loadErrors.length > 0) {
@@ -355,7 +371,7 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
       'error',
       CODES.noFunctions,
       'In Azure, an entry point that throws leaves the worker with no functions at all (the error shows only on the worker console).',
-      { file: loadErrors[0].file },
+      { location: appSources.locateStack((loadErrors[0].error as Error)?.stack), file: loadErrors[0].file },
     );
   } else if (registered.size === 0) {
     report.add('warning', CODES.noFunctions, 'The app registers no functions.', { file: entry.files[0] });

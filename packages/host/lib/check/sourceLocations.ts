@@ -124,6 +124,28 @@ export class AppSources {
     return { file, line: line + 1, column: column + 1 };
   }
 
+  /** The start of a compiled file, mapped to its source when a source map says. */
+  locateFile(file: string): SourceLocation {
+    try {
+      return this.locate(file, 0);
+    } catch {
+      return { file, line: 1, column: 1 };
+    }
+  }
+
+  /** The first frame of a stack in one of the app's own compiled files, mapped to its source. */
+  locateStack(stack: string | undefined): SourceLocation | undefined {
+    for (const m of (stack ?? '').matchAll(/\(?([^()\s]+?):(\d+):(\d+)\)?$/gm)) {
+      const file = m[1].startsWith('file://') ? new URL(m[1]).pathname : m[1];
+      if (!this.#files.includes(file)) continue;
+      const source = this.#load(file);
+      const line = Number(m[2]) - 1;
+      if (line >= source.lineStarts.length) continue;
+      return this.locate(file, source.lineStarts[line] + Number(m[3]) - 1);
+    }
+    return undefined;
+  }
+
   /** Where a decorator of `className.methodName` is, or undefined when no compiled module shows it. */
   findDecorator(className: string, methodName: string, target: DecoratorTarget): SourceLocation | undefined {
     const tail = `${className}.prototype, "${methodName}", null)`;
