@@ -1,7 +1,7 @@
 /**
  * Aggregation functions of `summarize`: count, countif, sum, sumif, avg, avgif, min, max, minif, maxif, dcount,
- * dcountif, count_distinct, make_list, make_list_if, make_set, make_set_if, make_bag, arg_max, arg_min, take_any,
- * any, percentile, percentiles, stdev, stdevp, variance, variancep.
+ * dcountif, count_distinct, make_list, make_list_if, make_list_with_nulls, make_set, make_set_if, make_bag, arg_max,
+ * arg_min, take_any, any, take_anyif, percentile, percentiles, stdev, stdevp, variance, variancep.
  *
  * Values are exact (dcount and percentiles are computed, not estimated). Defaults over no rows follow Kusto's table:
  * 0 for counts and sums, [] for make_*, NaN for avg of a real, null otherwise.
@@ -150,6 +150,13 @@ export function compileAggregate(c: Compiler, call: KNode, ctx: AggregateContext
       const set = name.includes('set');
       return listing(plan(0), typeOf(0), set, limit, conditional ? predicate(1) : undefined);
     }
+    case 'make_list_with_nulls': {
+      const limit = args[1] ? Number(constantOf(c, args[1], scope, name)) : MAX_LIST;
+      return listingWithNulls(plan(0), typeOf(0), limit);
+    }
+    case 'take_anyif':
+    case 'anyif':
+      return anyValueIf(plan(0), typeOf(0), predicate(1));
     case 'make_bag':
     case 'make_bag_if':
       return bagging(plan(0), name === 'make_bag_if' ? predicate(1) : undefined);
@@ -327,6 +334,42 @@ function listing(value: ScalarPlan, type: KustoScalarType, set: boolean, limit: 
           list.push(convertValue(v, type, 'dynamic') as DynamicValue);
         },
         result: () => [list],
+      };
+    },
+  };
+}
+
+/** make_list_with_nulls: every value in input order, nulls as JSON null. */
+function listingWithNulls(value: ScalarPlan, type: KustoScalarType, limit: number): Aggregate {
+  return {
+    width: 1,
+    create: () => {
+      const list: DynamicValue[] = [];
+      return {
+        add: (row) => {
+          if (list.length < limit) list.push(convertValue(value(row), type, 'dynamic') as DynamicValue);
+        },
+        result: () => [list],
+      };
+    },
+  };
+}
+
+/** take_anyif: a value of a row whose predicate is true, preferring one that is not null or empty (the reference). */
+function anyValueIf(value: ScalarPlan, type: KustoScalarType, when: ScalarPlan): Aggregate {
+  const empty = (v: Value): boolean => v === null || v === '';
+  return {
+    width: 1,
+    create: () => {
+      let chosen: Value = null;
+      let found = false;
+      return {
+        add: (row) => {
+          if ((found && !empty(chosen)) || when(row) !== true) return;
+          chosen = value(row);
+          found = true;
+        },
+        result: () => [found ? chosen : type === 'string' ? '' : null],
       };
     },
   };
