@@ -20,3 +20,4 @@ export { formatLogEntry, type HostLogEntry, type HostLogLevel, type HostLogSink 
 export { DEFAULT_EMULATOR_DATA_DIR, DEFAULT_SETUP_SCRIPT } from './embeddedCluster';
 export type { EmbeddedEmulator } from './isolatedEmulator';
 export { checkApp, formatProblem, type CheckOptions, type CheckProblem, type CheckResult } from './check/checkApp';
+export type { SourceLocation } from './check/sourceLocations';
