@@ -382,6 +382,7 @@ function banner(emulator: KustoEmulator, command: RunCommand, report: string[]):
   if (command.databases.length === 0) lines.push(`Connection string: ${emulator.connectionString()}`);
   for (const name of command.databases) lines.push(`Connection string: ${emulator.connectionString(name)}`);
   if (command.allowedOrigins.length > 0) lines.push(`Pages allowed from: ${command.allowedOrigins.join(', ')}`);
+  lines.push(`Query page: ${emulator.url}/`);
   lines.push('Press Ctrl+C to stop.');
   return lines.join('\n');
 }

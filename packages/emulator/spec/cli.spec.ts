@@ -67,6 +67,7 @@ describe('kusto-emulator command', function () {
     expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(cli.stdout()).to.contain(`Connection string: Data Source=${url};Database=db\n`);
     expect(cli.stdout()).to.contain(`Connection string: Data Source=${url};Database=second\n`);
+    expect(cli.stdout()).to.contain(`Query page: ${url}/\n`);
     expect(cli.stdout()).to.contain('In memory');
     expect(cli.stdout()).to.contain('Database db: created, ran init.kql.');
     expect(await count(url, 'db', 'Items')).to.equal(2);
