@@ -109,10 +109,10 @@ describe('kusto-functions check (an app without decorators)', function () {
   it('has a programmatic API giving the same problems', async () => {
     const dir = appDir({ 'host.json': HOST_JSON, 'setup.kql': SETUP, 'local.settings.example.json': SETTINGS });
     const cli = await check([dir, '--script', fixtureScript('checkApp')]);
-    // In this process the fixture may already be loaded by another spec: a fresh copy registers afresh.
-    delete require.cache[fixtureScript('checkApp')];
     const result = await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT });
     expect(result.functions).to.equal(6);
+    // The check leaves nothing loaded: a second one in the same process sees the app again.
+    expect((await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT })).functions).to.equal(6);
     expect(result.schemaSource).to.equal('setup.kql');
     const lines = result.problems.map((p) => formatProblem(p, ROOT));
     expect(cli.stdout.trim().split('\n').slice(0, -1)).to.deep.equal(lines);

@@ -24,7 +24,7 @@ import {
 } from 'kusto-functions-bindings';
 import { DEFAULT_CONNECTION_SETTING } from 'kusto-functions-engine';
 import { describeFunction, type HostFunction } from '../appFunctions';
-import { resolveEntryPoints, trackModules, type LoadedModules } from '../appLoader';
+import { resolveEntryPoints, trackModules, unloadModules, type LoadedModules } from '../appLoader';
 import { FunctionsWorker } from '../worker';
 import { AppSources, type DecoratorTarget, type SourceLocation } from './sourceLocations';
 import {
@@ -738,6 +738,8 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
     return { className: described.className, properties, complete: declared !== undefined };
   }
 
+  // As a restarted worker would, a later check in this process loads the app afresh.
+  unloadModules(modules);
   return { problems: report.problems, functions: functions.length, schemaSource: loaded?.source };
 }
 
