@@ -1,7 +1,8 @@
 /**
  * Aggregation functions of `summarize`: count, countif, sum, sumif, avg, avgif, min, max, minif, maxif, dcount,
  * dcountif, count_distinct, make_list, make_list_if, make_list_with_nulls, make_set, make_set_if, make_bag, arg_max,
- * arg_min, take_any, any, take_anyif, percentile, percentiles, stdev, stdevp, variance, variancep.
+ * arg_min, take_any, any, take_anyif, percentile, percentiles, stdev, stdevp, variance, variancep, hll, hll_if,
+ * hll_merge.
  *
  * Values are exact (dcount and percentiles are computed, not estimated). Defaults over no rows follow Kusto's table:
  * 0 for counts and sums, [] for make_*, NaN for avg of a real, null otherwise.
@@ -13,7 +14,7 @@ import type { Row, ScalarPlan } from './runtime';
 import type { Scope } from './scope';
 import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
-import { binaryOperator, compareValues, convertValue, hashKey } from './scalarApi';
+import { binaryOperator, compareValues, convertValue, hashKey, hllHash, hllHashes, hllValue } from './scalarApi';
 import { literalValue } from './literals';
 
 /** The running state of one aggregate over one group. */
@@ -157,6 +158,16 @@ export function compileAggregate(c: Compiler, call: KNode, ctx: AggregateContext
     case 'take_anyif':
     case 'anyif':
       return anyValueIf(plan(0), typeOf(0), predicate(1));
+    case 'hll':
+    case 'hll_if':
+    case 'hll_merge': {
+      const accuracyArg = args[name === 'hll_if' ? 2 : 1];
+      // Another accuracy changes the header Kusto writes, which the reference does not show.
+      if (accuracyArg && Number(constantOf(c, accuracyArg, scope, name)) !== 1) {
+        throw notSupported(`${name}() with an accuracy other than 1`);
+      }
+      return hll(plan(0), typeOf(0), name === 'hll_merge', name === 'hll_if' ? predicate(1) : undefined);
+    }
     case 'make_bag':
     case 'make_bag_if':
       return bagging(plan(0), name === 'make_bag_if' ? predicate(1) : undefined);
@@ -370,6 +381,33 @@ function anyValueIf(value: ScalarPlan, type: KustoScalarType, when: ScalarPlan):
           found = true;
         },
         result: () => [found ? chosen : type === 'string' ? '' : null],
+      };
+    },
+  };
+}
+
+/** hll, hll_if and hll_merge: the hashes of the group's values (scalars/sketch.ts); null over no values. */
+function hll(value: ScalarPlan, type: KustoScalarType, merge: boolean, when?: ScalarPlan): Aggregate {
+  return {
+    width: 1,
+    create: () => {
+      const hashes = new Set<string>();
+      let any = false;
+      return {
+        add: (row) => {
+          if (when && when(row) !== true) return;
+          const v = value(row);
+          if (v === null) return;
+          if (merge) {
+            const held = hllHashes(v as DynamicValue, 'hll_merge');
+            if (held === null) return;
+            for (const h of held) hashes.add(h);
+          } else hashes.add(hllHash(type, v));
+          // Kusto turns to a dense 16 KB sketch there; the emulator keeps hashes, so it stops where make_set does.
+          if (hashes.size > MAX_LIST) throw notSupported(`hll() over more than ${MAX_LIST} distinct values`);
+          any = true;
+        },
+        result: () => [any ? hllValue(hashes) : null],
       };
     },
   };

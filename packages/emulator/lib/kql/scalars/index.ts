@@ -12,6 +12,7 @@ import { dynamicFunctions } from './dynamic';
 import { ipFunctions } from './ip';
 import { mathFunctions } from './math';
 import { parsingFunctions } from './parsing';
+import { sketchFunctions } from './sketch';
 import { stringFunctions } from './string';
 import { timezoneFunctions } from './timezone';
 import type { ScalarFunctionImpl } from './types';
@@ -22,6 +23,7 @@ export { formatDatetimeWith, formatTimespanWith } from './datetime';
 export { dynamicIndex } from './dynamic';
 export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './scalarOperators';
 export { kustoRegex, type KustoRegex } from './regex';
+export { hllHash, hllHashes, hllValue } from './sketch';
 
 /** Every scalar function by lower-case Kusto name, aliases included (iif / iff, todouble / toreal, pack / bag_pack, …). */
 export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
@@ -35,5 +37,6 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...ipFunctions,
     ...timezoneFunctions,
     ...parsingFunctions,
+    ...sketchFunctions,
   }),
 );
