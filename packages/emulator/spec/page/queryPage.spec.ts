@@ -90,7 +90,8 @@ describe('emulator: the query page in Chromium', function () {
     // Line by line, closing the suggestions first: Enter would accept one.
     for (const [index, line] of query.split('\n').entries()) {
       if (index > 0) await page.keyboard.press('Enter');
-      await page.keyboard.type(line);
+      // One input event per line (as a paste would), so that longer queries do not cost a keystroke each.
+      await page.keyboard.sendCharacter(line);
       await page.keyboard.press('Escape');
     }
     const before = await text('#status');
@@ -106,6 +107,17 @@ describe('emulator: the query page in Chromium', function () {
     return page.evaluate(
       `Array.from(document.querySelectorAll('#grid tbody tr'), (row) => Array.from(row.querySelectorAll('td'), (cell) => cell.textContent))`,
     ) as Promise<string[][]>;
+  }
+
+  /** How many pixels of the chart's canvas Chart.js painted. */
+  async function paintedPixels(): Promise<number> {
+    return page.evaluate(`(() => {
+      const c = document.getElementById('chart-canvas');
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let count = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) count++;
+      return count;
+    })()`) as Promise<number>;
   }
 
   /** The text of the element `selector` names, or '' when it is hidden or absent. */
@@ -143,6 +155,11 @@ describe('emulator: the query page in Chromium', function () {
       `Array.from(document.querySelectorAll('.suggest-widget .monaco-list-row'), (row) => row.textContent).some((t) => t.includes('Level'))`,
       WAIT,
     );
+    // Kusto's colouring: the table, the operator and the keyword get classes of their own.
+    await page.waitForFunction(
+      `new Set(Array.from(document.querySelectorAll('.monaco-editor .view-line span span'), (s) => s.className)).size >= 3`,
+      WAIT,
+    );
     await page.screenshot({ path: join(OUTPUT, 'query-page-completion.png') });
     await page.keyboard.press('Escape');
   });
@@ -163,17 +180,18 @@ describe('emulator: the query page in Chromium', function () {
   it('draws a render timechart with Chart.js on its canvas', async () => {
     await typeAndRun('Events | summarize Total = sum(Count) by bin(Timestamp, 1h) | render timechart');
     await page.waitForSelector('#chart:not([hidden]) canvas', WAIT);
-    const painted = (await page.evaluate(`(() => {
-      const c = document.getElementById('chart-canvas');
-      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let count = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) count++;
-      return count;
-    })()`)) as number;
-    expect(painted, 'painted pixels on the chart canvas').to.be.greaterThan(1000);
+    expect(await paintedPixels(), 'painted pixels on the chart canvas').to.be.greaterThan(1000);
     // The table's columns open in the tree, for the screenshot the README shows.
     await page.click('#schema details.table summary');
     await page.screenshot({ path: join(OUTPUT, 'query-page-timechart.png') });
+  });
+
+  it('draws linechart, columnchart, barchart and piechart too', async () => {
+    for (const kind of ['linechart', 'columnchart', 'barchart', 'piechart']) {
+      await typeAndRun(`Events | summarize Total = sum(Count) by Level | render ${kind}`);
+      await page.waitForSelector('#chart:not([hidden]) canvas', WAIT);
+      expect(await paintedPixels(), `painted pixels of the ${kind}`).to.be.greaterThan(1000);
+    }
   });
 
   it('shows several result tables as tabs, and says when results were truncated', async () => {
@@ -189,7 +207,7 @@ describe('emulator: the query page in Chromium', function () {
   it('shows a broken query’s error with its line and position', async () => {
     await typeAndRun('Events\n| where Count >');
     const error = await text('#error');
-    expect(error).to.match(/^Line 2, position \d+: /);
+    expect(error).to.match(/^Line 2, position 16: Syntax error/);
     expect(await page.$$('#grid table')).to.have.length(0);
     await page.screenshot({ path: join(OUTPUT, 'query-page-error.png') });
   });
