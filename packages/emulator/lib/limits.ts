@@ -58,6 +58,14 @@ export function queryMemoryExceeded(budget: number, shared = false): KustoEmulat
   );
 }
 
+/** The heap holds more than `bytes` (most of its limit) while a query runs: the query fails, the process goes on. */
+export function heapNearlyFullError(bytes: number): KustoEmulatorError {
+  return limitsExceeded(
+    `the emulator's heap holds more than ${bytes} bytes, near its limit; aggregate, filter or take earlier in the query (E_LOW_MEMORY_CONDITION).`,
+    'E_LOW_MEMORY_CONDITION',
+  );
+}
+
 /** A string value longer than {@link MAX_STRING_VALUE_LENGTH}, made by `what` (a function name). */
 export function stringTooLong(what: string, length: number): KustoEmulatorError {
   return limitsExceeded(

@@ -14,7 +14,13 @@ import type { Catalog } from '../catalog';
 import type { Column, Database, Extent, Value } from '../model';
 import { getHeapStatistics } from 'node:v8';
 import { KustoEmulatorError } from '../errors';
-import { DEFAULT_QUERY_MEMORY_BUDGET, MAX_STRING_VALUE_LENGTH, queryMemoryExceeded, stringTooLong } from '../limits';
+import {
+  DEFAULT_QUERY_MEMORY_BUDGET,
+  heapNearlyFullError,
+  MAX_STRING_VALUE_LENGTH,
+  queryMemoryExceeded,
+  stringTooLong,
+} from '../limits';
 import { parseTimespan } from '../values/timespanText';
 
 /** One row: values in the relation's column order. */
@@ -70,17 +76,20 @@ export function ingestionTimeOf(row: Row): bigint | null {
 }
 
 /** Deadline checks between two looks at the heap (each costs a few microseconds). */
-const HEAP_CHECK_EVERY = 16;
+const HEAP_CHECK_EVERY = 4;
+
+/** The share of the heap past which the query under way fails. */
+const HEAP_FULL = 0.75;
 
 /** The heap's size limit, in bytes. */
 function heapLimit(): number {
   return getHeapStatistics().heap_size_limit;
 }
 
-/** Whether the heap is over 85% of its limit: past it V8 may abort the process on the next large allocation. */
+/** Whether the heap is over 75% of its limit: near it V8 spends its time collecting, then aborts the process. */
 function heapNearlyFull(): boolean {
   const heap = getHeapStatistics();
-  return heap.used_heap_size > 0.85 * heap.heap_size_limit;
+  return heap.used_heap_size > HEAP_FULL * heap.heap_size_limit;
 }
 
 /** Rows checked between two deadline checks in row loops. */
@@ -213,7 +222,7 @@ export class Runtime {
     // The backstop for what the accounting does not see (dynamic values, aggregation state): a heap nearly full fails
     // the query under way rather than aborting the process.
     if (++this.heapChecks % HEAP_CHECK_EVERY === 0 && heapNearlyFull())
-      throw queryMemoryExceeded(Math.floor(0.85 * heapLimit()), true);
+      throw heapNearlyFullError(Math.floor(HEAP_FULL * heapLimit()));
   }
 }
 
