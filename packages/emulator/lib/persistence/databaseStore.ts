@@ -368,8 +368,12 @@ export class DatabaseStore {
     }
     const generation = Math.max(op.generation, this.generation + 1);
     const first = !this.written;
-    await fs.mkdir(this.dir, { recursive: true });
-    const snapshot = path.join(this.dir, `snapshot-${generation}`);
+    // A new database is made in a directory of its own name only once complete (snapshot and log in place), so that
+    // its directory existing means it exists; a start killed before that leaves a `.creating-` one, removed at load.
+    const dir = first ? `${this.dir}.creating-${process.pid}` : this.dir;
+    if (first) await fs.rm(dir, { recursive: true, force: true });
+    await fs.mkdir(dir, { recursive: true });
+    const snapshot = path.join(dir, `snapshot-${generation}`);
     const temp = `${snapshot}.tmp`;
     const handle = await fs.open(temp, 'w');
     try {
@@ -379,12 +383,19 @@ export class DatabaseStore {
       await handle.close();
     }
     await fs.rename(temp, snapshot);
-    const log = await fs.open(path.join(this.dir, `log-${generation}`), 'w');
+    const logName = `log-${generation}`;
+    let log = await fs.open(path.join(dir, logName), 'w');
     try {
       await writeAll(log, FILE_MAGIC);
       await log.datasync();
-      await syncDirectory(this.dir);
-      if (first) await syncDirectory(this.options.dataDir);
+      await syncDirectory(dir);
+      if (first) {
+        // Closed while the directory is renamed (Windows cannot rename one with a file open in it).
+        await log.close();
+        await fs.rename(dir, this.dir);
+        await syncDirectory(this.options.dataDir);
+        log = await fs.open(path.join(this.dir, logName), 'a');
+      }
     } catch (error) {
       await log.close().catch(() => undefined);
       throw error;

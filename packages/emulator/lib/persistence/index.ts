@@ -80,8 +80,8 @@ export class Durability {
     const legacy: string[] = [];
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(this.dataDir, entry.name);
-      if (entry.isDirectory() && /\.dropped-\d+$/.test(entry.name)) {
-        // A drop that was acknowledged, then interrupted before the delete finished.
+      if (entry.isDirectory() && /\.(dropped|creating)-\d+$/.test(entry.name)) {
+        // A drop that was acknowledged, then interrupted before the delete finished; or a creation never completed.
         await fs.rm(full, { recursive: true, force: true });
       } else if (entry.isDirectory() && entry.name.endsWith('.db')) {
         await this.loadDirectory(full);
