@@ -51,8 +51,9 @@ describe('kusto-functions check (an app without decorators)', function () {
     expectLine('KF0203', 'error', "'@id=abc', which is not a long");
     expectLine('KF0104', 'error', "the database 'nosuchdb' is not in the schema (setup.kql)");
     expectLine('KF0404', 'error', "dataFormat 'xml' is not one of");
+    expectLine('KF0402', 'error', "mappingRef 'items_json' is not an ingestion mapping of Items.");
     expect(result.stdout).not.to.contain('of clean:');
-    expect(lines.at(-1)).to.match(/^kusto-functions check: 6 functions against setup\.kql: 5 errors, 0 warnings/);
+    expect(lines.at(-1)).to.match(/^kusto-functions check: 7 functions against setup\.kql: 6 errors, 0 warnings/);
     expect(result.code).to.equal(1);
   });
 
@@ -60,7 +61,10 @@ describe('kusto-functions check (an app without decorators)', function () {
     let emulator: KustoEmulator | undefined;
     try {
       emulator = await startEmulator({ databases: ['checkdb'] });
-      await emulator.runScript('checkdb', '.create table Items (Id:long, Label:string)');
+      await emulator.runScript(
+        'checkdb',
+        `.create table Items (Id:long, Label:string)\n\n.create table Items ingestion csv mapping 'items_csv' '[{"column":"Id","Properties":{"Ordinal":"0"}}]'`,
+      );
       const before = emulator.catalog.get('checkdb')!.schemaVersion;
       // No setup.kql: the cluster is the only schema; it has no Name column, which the clean function projects.
       const dir = appDir({ 'host.json': { version: '2.0' } });
@@ -75,6 +79,10 @@ describe('kusto-functions check (an app without decorators)', function () {
       expect(result.stdout).to.contain(`${marked('KF0201').replace(/:\d+:\d+$/, '')}`);
       expect(result.stdout).to.match(
         / - error KF0102: Kusto input 'rows' of clean: kqlCommand KS142: The name 'Name' does not refer/,
+      );
+      // Mappings are read from the cluster too.
+      expect(result.stdout).to.contain(
+        "mappingRef 'items_json' is not an ingestion mapping of Items (it has 'items_csv')",
       );
       expect(emulator.catalog.get('checkdb')!.schemaVersion).to.equal(before);
     } finally {
@@ -110,9 +118,9 @@ describe('kusto-functions check (an app without decorators)', function () {
     const dir = appDir({ 'host.json': HOST_JSON, 'setup.kql': SETUP, 'local.settings.example.json': SETTINGS });
     const cli = await check([dir, '--script', fixtureScript('checkApp')]);
     const result = await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT });
-    expect(result.functions).to.equal(6);
+    expect(result.functions).to.equal(7);
     // The check leaves nothing loaded: a second one in the same process sees the app again.
-    expect((await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT })).functions).to.equal(6);
+    expect((await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT })).functions).to.equal(7);
     expect(result.schemaSource).to.equal('setup.kql');
     const lines = result.problems.map((p) => formatProblem(p, ROOT));
     expect(cli.stdout.trim().split('\n').slice(0, -1)).to.deep.equal(lines);

@@ -406,6 +406,7 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
 
   // Settings: every %Name% and connection setting.
   const databases = new Set<string>();
+  const mappingTables: { database: string; table: string }[] = [];
   for (const f of functions) {
     for (const [binding, direction] of [
       ...f.fn.kustoInputs.map((b) => [b, 'in'] as const),
@@ -444,7 +445,15 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
         );
       }
       const database = resolveSettings(binding.database ?? '', settings.values);
-      if (database && !database.includes('{')) databases.add(database);
+      if (database && !database.includes('{')) {
+        databases.add(database);
+        const output = binding as KustoOutputBinding;
+        const table =
+          direction === 'out' && output.mappingRef
+            ? resolveSettings(output.tableName ?? '', settings.values)
+            : undefined;
+        if (table && !table.includes('{')) mappingTables.push({ database, table });
+      }
     }
   }
 
@@ -461,7 +470,7 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
         : settingValue(options.connection, settings.values);
       if (connection === undefined)
         throw new Error(`--connection: the app setting '${options.connection}' is not set.`);
-      loaded = await schemaFromConnection(connection, [...databases]);
+      loaded = await schemaFromConnection(connection, [...databases], mappingTables);
     } else if (setup) loaded = await schemaFromSetupScript(appDir, setup, [...databases]);
   } catch (error) {
     report.add('error', CODES.noSchema, (error as Error).message, { file: setup?.script });

@@ -73,36 +73,49 @@ export async function schemaFromSetupScript(
 // The app setting the check's own connection travels in to the engine (never one of the app's).
 const CHECK_CONNECTION_SETTING = 'KustoFunctionsCheckConnection';
 
+/** A name as a bracketed, quoted KQL identifier: `['Products']`. */
+function quoted(name: string): string {
+  return `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+}
+
 /**
- * Reads each database's schema from a live cluster with `.show database DB schema as json` (a read-only command),
- * through the binding engine and the official client.
+ * Reads each database's schema from a live cluster with `.show database DB schema as json`, and the ingestion
+ * mappings of `mappingTables` (the output tables whose bindings name a `mappingRef`) with `.show table T ingestion
+ * mappings`: read-only commands, run through the binding engine and the official client.
  */
-export async function schemaFromConnection(connection: string, databases: string[]): Promise<LoadedSchema> {
+export async function schemaFromConnection(
+  connection: string,
+  databases: string[],
+  mappingTables: { database: string; table: string }[] = [],
+): Promise<LoadedSchema> {
   const env = { ...process.env, [CHECK_CONNECTION_SETTING]: connection };
   const engine = createKustoEngine({ env });
+  const run = (database: string, command: string) =>
+    engine.runInput(
+      { type: 'kusto', name: 'schema', database, connection: CHECK_CONNECTION_SETTING, kqlCommand: command },
+      { functionName: 'kusto-functions check' },
+    );
   const schema: AnalysisSchema = { databases: [] };
   const failures: Error[] = [];
   try {
     for (const database of databases) {
       let rows;
       try {
-        rows = await engine.runInput(
-          {
-            type: 'kusto',
-            name: 'schema',
-            database,
-            connection: CHECK_CONNECTION_SETTING,
-            kqlCommand: `.show database ['${database.replace(/'/g, "\\'")}'] schema as json`,
-          },
-          { functionName: 'kusto-functions check' },
-        );
+        rows = await run(database, `.show database ${quoted(database)} schema as json`);
       } catch (error) {
         // A database the cluster does not have is reported by the check, as one the schema does not hold.
         failures.push(error as Error);
         continue;
       }
       const cell = rows[0] && Object.values(rows[0])[0];
-      schema.databases.push(...schemaFromShowSchemaJson(cell).databases);
+      const read = schemaFromShowSchemaJson(cell).databases;
+      schema.databases.push(...read);
+      for (const { table: name } of mappingTables.filter((t) => t.database.toLowerCase() === database.toLowerCase())) {
+        const table = read.flatMap((d) => d.tables).find((t) => t.name.toLowerCase() === name.toLowerCase());
+        if (!table || table.mappings) continue;
+        const mappings = await run(database, `.show table ${quoted(table.name)} ingestion mappings`);
+        table.mappings = mappings.map((m) => ({ name: String(m.Name), kind: String(m.Kind).toLowerCase() }));
+      }
     }
   } finally {
     await engine.close();
