@@ -213,6 +213,7 @@ function showError(error: KustoError): void {
   if (position) {
     editor.setPosition({ lineNumber: position.line, column: position.column });
     editor.revealPositionInCenter({ lineNumber: position.line, column: position.column });
+    editor.focus();
   }
 }
 

@@ -208,7 +208,9 @@ describe('emulator: the query page in Chromium', function () {
     await typeAndRun('Events\n| where Count >');
     const error = await text('#error');
     expect(error).to.match(/^Line 2, position 16: Syntax error/);
-    expect(await page.$$('#grid table')).to.have.length(0);
+    // The editor's own diagnostics (the Kusto worker) mark it too.
+    await page.waitForSelector('.monaco-editor .squiggly-error', WAIT);
     await page.screenshot({ path: join(OUTPUT, 'query-page-error.png') });
+    expect(await page.$$('#grid table')).to.have.length(0);
   });
 });
