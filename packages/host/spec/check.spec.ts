@@ -48,12 +48,15 @@ describe('kusto-functions check (an app without decorators)', function () {
       ).to.have.length(1);
     expectLine('KF0201', 'error', "declares the parameter 'id' (long) but kqlParameters gives no '@id=…'");
     expectLine('KF0202', 'error', "passes '@id', which the query does not declare");
+    expect(result.stdout).to.match(
+      / - error KF0202: Kusto input 'rows' of unreadableParameters: kqlParameters cannot be read: /,
+    );
     expectLine('KF0203', 'error', "'@id=abc', which is not a long");
     expectLine('KF0104', 'error', "the database 'nosuchdb' is not in the schema (setup.kql)");
     expectLine('KF0404', 'error', "dataFormat 'xml' is not one of");
     expectLine('KF0402', 'error', "mappingRef 'items_json' is not an ingestion mapping of Items.");
     expect(result.stdout).not.to.contain('of clean:');
-    expect(lines.at(-1)).to.match(/^kusto-functions check: 7 functions against setup\.kql: 6 errors, 0 warnings/);
+    expect(lines.at(-1)).to.match(/^kusto-functions check: 8 functions against setup\.kql: 7 errors, 0 warnings/);
     expect(result.code).to.equal(1);
   });
 
@@ -118,9 +121,9 @@ describe('kusto-functions check (an app without decorators)', function () {
     const dir = appDir({ 'host.json': HOST_JSON, 'setup.kql': SETUP, 'local.settings.example.json': SETTINGS });
     const cli = await check([dir, '--script', fixtureScript('checkApp')]);
     const result = await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT });
-    expect(result.functions).to.equal(7);
+    expect(result.functions).to.equal(8);
     // The check leaves nothing loaded: a second one in the same process sees the app again.
-    expect((await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT })).functions).to.equal(7);
+    expect((await checkApp({ appDir: dir, script: fixtureScript('checkApp'), cwd: ROOT })).functions).to.equal(8);
     expect(result.schemaSource).to.equal('setup.kql');
     const lines = result.problems.map((p) => formatProblem(p, ROOT));
     expect(cli.stdout.trim().split('\n').slice(0, -1)).to.deep.equal(lines);

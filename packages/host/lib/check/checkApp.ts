@@ -518,11 +518,24 @@ export async function checkApp(options: CheckOptions): Promise<CheckResult> {
       declared = declaredQueryParameters(kql);
     } catch (error) {
       if (!(error instanceof QueryParametersSyntaxError)) throw error;
+      report.add(
+        'error',
+        CODES.paramMissing,
+        `${name}: kqlCommand's declare query_parameters: ${error.message}.`,
+        where,
+      );
     }
     let pairs: { name: string; value: string }[];
     try {
       pairs = binding.kqlParameters ? parsePropertyList(binding.kqlParameters) : [];
-    } catch {
+    } catch (error) {
+      // The SDK refuses this at registration; an app registering bindings itself reaches the host with it.
+      report.add(
+        'error',
+        CODES.paramExtra,
+        `${name}: kqlParameters cannot be read: ${(error as Error).message}`,
+        where,
+      );
       pairs = [];
     }
     for (const pair of pairs) {
