@@ -201,6 +201,12 @@ export class Runtime {
     this.tick(n >>> 6);
   }
 
+  /** Accounts an array of `length` elements a function produced (8 bytes a slot, its elements apart). */
+  chargeArray(length: number): void {
+    this.charge(8 * length + 16);
+    this.tick(length);
+  }
+
   /** Accounts `n` new rows of `width` values: the row arrays and their slots (values are accounted apart). */
   chargeRows(n: number, width: number): void {
     this.charge(n * (32 + 8 * width));

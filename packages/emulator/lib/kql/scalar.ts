@@ -417,9 +417,18 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   const resultType = typeOf(c, node);
   const plans = args.map((a) => compileScalarExpression(c, a, columns, scope));
   const call = callPlan(impl, plans, argTypes, resultType, c.runtime);
+  const rt = c.runtime;
+  if (resultType === 'dynamic') {
+    // Arrays are the other values a function can make large (range(), repeat(), pack_array() of arrays …): each is
+    // accounted by its length, its elements counted as work, so a few rows of large arrays reach the checks too.
+    return (row) => {
+      const v = call(row);
+      if (Array.isArray(v)) rt.chargeArray(v.length);
+      return v;
+    };
+  }
   if (resultType !== 'string') return call;
   // Strings are what a function can grow without bound (strrep, strcat …): each one is accounted.
-  const rt = c.runtime;
   const producer = `${name}()`;
   return (row) => {
     const v = call(row);

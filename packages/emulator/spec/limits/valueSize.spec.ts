@@ -67,6 +67,18 @@ describe('limits: string values and the memory budget of a query', () => {
       expect(f.error.message).to.contain(`memory budget of ${budget} bytes`);
       expect(rowsOf(await query(text(under), options))).to.deep.equal([{ n: under, c: under * width }]);
     }
+    // Arrays a function builds count as strings do: eight bytes a slot.
+    for (let k = 0; k < 4; k++) {
+      const budget = random.int(8, 64) * 1024 * 1024;
+      const length = random.int(10_000, 1 << 20);
+      const over = Math.ceil((2 * budget) / (8 * length));
+      const under = Math.max(1, Math.floor(budget / 4 / (8 * length + 200)));
+      const text = (rows: number) =>
+        `range x from 1 to ${rows} step 1 | extend a = range(1, ${length}, 1) | summarize n = count(), c = sum(array_length(a))`;
+      const options = { max_memory_consumption_per_query_per_node: budget };
+      expect((await failure(query(text(over), options))).error.code).to.equal('E_LOW_MEMORY_CONDITION');
+      expect(rowsOf(await query(text(under), options))).to.deep.equal([{ n: under, c: under * length }]);
+    }
     // A set statement lowers the budget as the request option does.
     const f = await failure(
       query(
