@@ -462,15 +462,41 @@ function chartConfig(table: ResultTable, kind: string): ChartConfiguration | und
       parsing: false,
       plugins: { title },
       scales: {
-        x: {
-          type: 'linear',
-          ticks: {
-            callback: (value) => (isTime ? new Date(Number(value)).toISOString().replace('.000Z', 'Z') : value),
-          },
-        },
+        x: isTime ? timeAxis(table.rows.map((r) => x(r[xIndex])).filter(Number.isFinite)) : { type: 'linear' },
         y: { type: 'linear', ...(v.Ymin !== 'NaN' && v.Ymin !== null ? { min: Number(v.Ymin) } : {}) },
       },
     },
+  };
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TIME_STEPS = [1, 5, 15, 30]
+  .map((n) => n * SECOND)
+  .concat(
+    [1, 5, 15, 30].map((n) => n * MINUTE),
+    [1, 3, 6, 12].map((n) => n * HOUR),
+    [1, 7, 30, 365].map((n) => n * DAY),
+  );
+
+/** A linear axis of UTC times with ticks on whole seconds, minutes, hours or days (Chart.js's time axis needs a date library). */
+function timeAxis(times: number[]): Record<string, unknown> {
+  if (times.length === 0) return { type: 'linear' };
+  const min = Math.min(...times);
+  const max = Math.max(...times);
+  const step = TIME_STEPS.find((s) => (max - min) / s <= 8) ?? TIME_STEPS[TIME_STEPS.length - 1];
+  const label = (ms: number): string => {
+    const iso = new Date(ms).toISOString();
+    if (step >= DAY) return iso.slice(0, 10);
+    return `${iso.slice(0, 10)} ${iso.slice(11, step >= MINUTE ? 16 : 19)}`;
+  };
+  return {
+    type: 'linear',
+    min: Math.floor(min / step) * step,
+    max: Math.max(Math.ceil(max / step) * step, Math.floor(min / step) * step + step),
+    ticks: { stepSize: step, callback: (value: number | string) => label(Number(value)) },
   };
 }
 
