@@ -418,6 +418,16 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   const plans = args.map((a) => compileScalarExpression(c, a, columns, scope));
   const call = callPlan(impl, plans, argTypes, resultType, c.runtime);
   const rt = c.runtime;
+  if (resultType === 'dynamic' && PARSERS.has(name) && plans.length === 1) {
+    // A parsed value may nest arrays and bags of any size: accounted as four bytes a character of its text, above
+    // the two its text already counted for.
+    const [text] = plans;
+    return (row) => {
+      const source = text(row);
+      if (typeof source === 'string') rt.chargeArray(source.length >>> 1);
+      return impl([source], argTypes, resultType, rt);
+    };
+  }
   if (resultType === 'dynamic') {
     // Arrays are the other values a function can make large (range(), repeat(), pack_array() of arrays …): each is
     // accounted by its length, its elements counted as work, so a few rows of large arrays reach the checks too.
@@ -436,6 +446,9 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
     return v;
   };
 }
+
+/** Functions that parse text into a dynamic value. */
+const PARSERS = new Set(['parse_json', 'todynamic', 'toobject', 'parse_xml']);
 
 /** The plan calling a scalar function with its arguments' plans (unrolled for the common arities). */
 function callPlan(

@@ -79,6 +79,19 @@ describe('limits: string values and the memory budget of a query', () => {
       expect((await failure(query(text(over), options))).error.code).to.equal('E_LOW_MEMORY_CONDITION');
       expect(rowsOf(await query(text(under), options))).to.deep.equal([{ n: under, c: under * length }]);
     }
+    // So do the values parse_json builds from a text, however they nest: four bytes a character of the text.
+    for (let k = 0; k < 3; k++) {
+      const budget = random.int(8, 64) * 1024 * 1024;
+      const text = (ones: number) =>
+        `print n = array_length(parse_json(strcat('[[', strrep('1,', ${ones}), '1]]'))[0])`;
+      expect(
+        (await failure(query(text(budget / 8), { max_memory_consumption_per_query_per_node: budget }))).error.code,
+      ).to.equal('E_LOW_MEMORY_CONDITION');
+      const under = Math.floor(budget / 64);
+      expect(rowsOf(await query(text(under), { max_memory_consumption_per_query_per_node: budget }))).to.deep.equal([
+        { n: under + 1 },
+      ]);
+    }
     // A set statement lowers the budget as the request option does.
     const f = await failure(
       query(
