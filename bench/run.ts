@@ -5,7 +5,17 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHES = ['footprint', 'coldStart', 'mapping', 'engine', 'host', 'firstRequest', 'emulatorStorage', 'check'];
+const BENCHES = [
+  'footprint',
+  'coldStart',
+  'mapping',
+  'engine',
+  'host',
+  'firstRequest',
+  'emulatorStorage',
+  'kql',
+  'check',
+];
 
 let failed = false;
 for (const name of BENCHES) {
