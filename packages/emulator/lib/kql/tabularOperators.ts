@@ -350,34 +350,68 @@ function* sortIndexes(c: Compiler, n: number, compare: (a: number, b: number) =>
   let dst = new Array<number>(n);
   for (let width = SORT_RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      // Runs already in order, or in reverse order (data often arrives sorted), are copied, not merged.
-      if (j < hi && compare(src[mid - 1], src[mid]) < 0) i = j = hi;
-      else if (j < hi && compare(src[hi - 1], src[lo]) < 0) {
-        for (let x = mid; x < hi; x++) dst[k++] = src[x];
-        for (let x = lo; x < mid; x++) dst[k++] = src[x];
-        i = j = hi;
-        k = -1;
+      const merge: Merge = {
+        i: lo,
+        j: Math.min(lo + width, n),
+        k: lo,
+        mid: Math.min(lo + width, n),
+        hi: Math.min(lo + 2 * width, n),
+      };
+      // Merged a slice at a time in a plain function (loops in generators run slower), yielding between slices.
+      while (!mergeSlice(src, dst, merge, compare, merge.k + MERGE_SLICE)) {
+        rt.tick(MERGE_SLICE);
+        if (rt.yieldDue) yield;
       }
-      while (i < mid && j < hi) {
-        dst[k++] = compare(src[j], src[i]) < 0 ? src[j++] : src[i++];
-        if ((k & 4095) === 0) {
-          rt.tick(4096);
-          if (rt.yieldDue) yield;
-        }
-      }
-      if (i === hi && k !== -1) for (k = lo; k < hi; k++) dst[k] = src[k];
-      if (i === hi) continue;
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
     }
     [src, dst] = [dst, src];
   }
   return src;
+}
+
+/** Indexes merged between two checks of the slice. */
+const MERGE_SLICE = 16384;
+
+/** Where a merge of src[lo, mid) and src[mid, hi) into dst stands. */
+interface Merge {
+  i: number;
+  j: number;
+  k: number;
+  readonly mid: number;
+  readonly hi: number;
+}
+
+/** Merges until `limit` indexes are written or the merge is done; whether it is done. */
+function mergeSlice(
+  src: number[],
+  dst: number[],
+  m: Merge,
+  compare: (a: number, b: number) => number,
+  limit: number,
+): boolean {
+  let { i, j, k } = m;
+  const { mid, hi } = m;
+  if (k === i && j === mid && i < mid && j < hi) {
+    // Runs already in order, or in reverse order (data often arrives sorted), are copied, not merged.
+    if (compare(src[mid - 1], src[mid]) < 0) {
+      for (let x = i; x < hi; x++) dst[x] = src[x];
+      return true;
+    }
+    if (compare(src[hi - 1], src[i]) < 0) {
+      for (let x = mid; x < hi; x++) dst[k++] = src[x];
+      for (let x = i; x < mid; x++) dst[k++] = src[x];
+      return true;
+    }
+  }
+  while (i < mid && j < hi && k < limit) dst[k++] = compare(src[j], src[i]) < 0 ? src[j++] : src[i++];
+  if (i < mid && j < hi) {
+    m.i = i;
+    m.j = j;
+    m.k = k;
+    return false;
+  }
+  while (i < mid) dst[k++] = src[i++];
+  while (j < hi) dst[k++] = src[j++];
+  return true;
 }
 
 function compileSort(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
