@@ -13,6 +13,7 @@ const BENCHES = [
   'host',
   'firstRequest',
   'emulatorStorage',
+  'emulatorFairness',
   'kql',
   'check',
 ];

@@ -22,12 +22,11 @@ describe('limits: one slow query does not hold the others', () => {
     await stillServing(fixture.client);
   });
 
-  // [what runs, its text, the p99 a point query may take on top of its time alone]
-  for (const [what, slowText, allowance] of [
+  // [what runs, its text]
+  for (const [what, slowText] of [
     [
       'a regex over a long value',
       "let s = toscalar(print strrep('a', 5000000)); range x from 1 to 100000 step 1 | where s matches regex '[bc]x' | count",
-      50,
     ],
     [
       'sorts of a million rows, one after the other',
@@ -36,12 +35,9 @@ describe('limits: one slow query does not hold the others', () => {
         (_, i) =>
           `(range x from 1 to 1000000 step 1 | extend k = (x * ${7919 + 2 * i}) % 1000003 | order by k asc | take 1)`,
       ).join(', ')} | count`,
-      // A million materialised rows cost V8 scavenges of 50-200 ms (more on a busy machine) that no slicing avoids;
-      // the sort itself yields. Held for the whole sort, a point query would wait seconds.
-      1500,
     ],
   ] as const)
-    it(`answers point queries from another client with p99 under ${allowance} ms while ${what} runs`, async () => {
+    it(`answers point queries from another client while ${what} runs`, async () => {
       const other = new Client(fixture.emulator.connectionString('db'));
       try {
         const point = (id: number) =>
@@ -86,10 +82,10 @@ describe('limits: one slow query does not hold the others', () => {
         console.log(
           `      alone: p50 ${percentile(alone, 50).toFixed(1)} ms, p99 ${percentile(alone, 99).toFixed(1)} ms; ${latencies.length} point queries during a ${Math.round(slowMs)} ms query: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
         );
+        // Point queries were answered while the slow query ran: a server it held would answer none before it ended.
+        // Their latency is a figure of bench/emulatorFairness.ts, not a timed assertion here.
         expect(latencies.length).to.be.greaterThan(20);
-        // The allowance, plus twice what the machine's own load adds to a point query alone (a few ms on a quiet
-        // machine, a hundred on one busy with other work); a query that held the server would add seconds.
-        expect(p99).to.be.below(allowance + 2 * percentile(alone, 99));
+        expect(Math.max(...latencies), 'no point query waited for the slow one').to.be.below(SLOW_MS - 200);
       } finally {
         other.close();
       }
