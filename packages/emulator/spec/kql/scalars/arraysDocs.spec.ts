@@ -1,22 +1,11 @@
 import { expect } from 'chai';
-import { KustoEmulatorError } from '../../../lib/errors';
-import { column, database, run, schemaOf } from '../fixtures/database';
+import { column, database, run, schemaOf, expectNotSupported } from '../fixtures/database';
 
 // The examples and outputs of the KQL reference's array, bag and parsing pages (MicrosoftDocs/dataexplorer-docs,
 // data-explorer/kusto/query/<name>-function.md), run as published.
 describe('emulator array, bag and parsing functions (documented examples)', () => {
   const db = database('Docs', []);
-  const refused = (query: string, construct: RegExp): void => {
-    let error: unknown;
-    try {
-      run(db, query);
-    } catch (e) {
-      error = e;
-    }
-    expect(error, query).to.be.instanceOf(KustoEmulatorError);
-    expect((error as KustoEmulatorError).code).to.equal('BadRequest_NotSupported');
-    expect((error as Error).message).to.match(construct);
-  };
+  const refused = (query: string, construct: RegExp): void => expectNotSupported(db, query, construct);
 
   it('parse_csv splits the first record, with quoted fields (parse-csv-function)', () => {
     const escaped = run(db, `print result=parse_csv('aa,"b,b,b",cc,"Escaping quotes: ""Title""","line1\\nline2"')`);

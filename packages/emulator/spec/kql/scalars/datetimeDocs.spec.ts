@@ -1,22 +1,11 @@
 import { expect } from 'chai';
-import { KustoEmulatorError } from '../../../lib/errors';
-import { column, database, run, schemaOf, ticks } from '../fixtures/database';
+import { column, database, run, schemaOf, ticks, expectNotSupported } from '../fixtures/database';
 
 // The examples and outputs of the KQL reference's date and time pages (MicrosoftDocs/dataexplorer-docs,
 // data-explorer/kusto/query/<name>-function.md), run as published.
 describe('emulator date and time functions (documented examples)', () => {
   const db = database('Docs', []);
-  const refused = (query: string, construct: RegExp): void => {
-    let error: unknown;
-    try {
-      run(db, query);
-    } catch (e) {
-      error = e;
-    }
-    expect(error, query).to.be.instanceOf(KustoEmulatorError);
-    expect((error as KustoEmulatorError).code).to.equal('BadRequest_NotSupported');
-    expect((error as Error).message).to.match(construct);
-  };
+  const refused = (query: string, construct: RegExp): void => expectNotSupported(db, query, construct);
   const HOUR = 36_000_000_000n;
 
   it('datetime_utc_to_local converts to an IANA zone (datetime-utc-to-local-function)', () => {

@@ -1,22 +1,11 @@
 import { expect } from 'chai';
-import { KustoEmulatorError } from '../../../lib/errors';
-import { column, database, run, schemaOf } from '../fixtures/database';
+import { column, database, run, schemaOf, expectNotSupported } from '../fixtures/database';
 
 // The examples and outputs of the KQL reference's IPv4/IPv6 pages (MicrosoftDocs/dataexplorer-docs,
 // data-explorer/kusto/query/<name>-function.md), run as published.
 describe('emulator IP functions (documented examples)', () => {
   const db = database('Docs', []);
-  const refused = (query: string, construct: RegExp): void => {
-    let error: unknown;
-    try {
-      run(db, query);
-    } catch (e) {
-      error = e;
-    }
-    expect(error, query).to.be.instanceOf(KustoEmulatorError);
-    expect((error as KustoEmulatorError).code).to.equal('BadRequest_NotSupported');
-    expect((error as Error).message).to.match(construct);
-  };
+  const refused = (query: string, construct: RegExp): void => expectNotSupported(db, query, construct);
 
   it('parse_ipv4 converts to a big-endian long, masked by its IP-prefix (parse-ipv4-function)', () => {
     const result = run(
