@@ -8,35 +8,26 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { KustoEmulatorError, type EmulatorOptions, type ResultTable, type ScriptStepResult } from 'kusto-emulator';
+import {
+  KustoEmulatorError,
+  type EmulatorOptions,
+  type KustoEmulator,
+  type ResultTable,
+  type ScriptStepResult,
+} from 'kusto-emulator';
 
 /** Heap of the emulator's thread unless host.json says otherwise (MB). */
 export const DEFAULT_EMULATOR_MEMORY_MB = 2048;
 // An emulator that keeps failing to start again is left stopped: a bound on restarts in a row.
 const MAX_RESTARTS_IN_A_ROW = 3;
 
-/** The embedded emulator as the host and its users see it: the operations of a KustoEmulator, across threads. */
-export interface EmbeddedEmulator {
-  /** Base URL, `http://127.0.0.1:<port>`; the same after a restart. */
-  readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
+/**
+ * The embedded emulator as the host and its users see it: a KustoEmulator's operations, across threads (its
+ * `catalog`, objects of the emulator's thread, stays there).
+ */
+export interface EmbeddedEmulator extends Omit<KustoEmulator, 'catalog'> {
   /** Times it was started again after its thread ended unexpectedly (out of memory). */
   readonly restarts: number;
-  /** A connection string for the official clients: `Data Source=<url>;Database=<database>`. */
-  connectionString(database?: string): string;
-  /** Runs a management command in `database`. */
-  executeCommand(database: string, commandText: string): Promise<ResultTable>;
-  /** Runs a query in `database`. */
-  executeQuery(database: string, queryText: string, parameters?: Record<string, string>): Promise<ResultTable[]>;
-  /** Runs a .kql script (blocks separated by blank lines) in `database`. */
-  runScript(database: string, scriptText: string): Promise<ScriptStepResult[]>;
-  /** Ingests the queued ingestion messages waiting now. */
-  processIngestionQueue(): Promise<void>;
-  /** Writes what is pending to the data directory. */
-  flush(): Promise<void>;
-  /** Stops the emulator (its data flushed) and its thread. */
-  close(): Promise<void>;
 }
 
 /** @internal An operation for the emulator's thread. */
