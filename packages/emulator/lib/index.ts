@@ -184,7 +184,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     catalog,
     queuedIngestionIntervalMs: options.queuedIngestionIntervalMs,
     queuedIngestionStorageBytes: options.queuedIngestionStorageBytes,
+    dataDir: options.dataDir,
+    warn: options.onWarning,
   });
+  await dm.recover();
   const server = new EmulatorServer({
     catalog,
     dataDir: options.dataDir,

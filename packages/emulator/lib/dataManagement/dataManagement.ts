@@ -15,6 +15,7 @@ import { BlobStore, DEFAULT_HELD_BLOB_BYTES } from '../storage/blobStore';
 import { type BlobLookup, withoutSas } from './blobIngestion';
 import { type IngestionMessage, readIngestionMessage } from './ingestionMessage';
 import { IngestionProcessor } from './ingestionProcessor';
+import { QueuedJournal } from './queuedJournal';
 import { QueueStore } from '../storage/queueStore';
 import {
   checkSignature,
@@ -48,6 +49,10 @@ export interface DataManagementOptions {
   queuedIngestionIntervalMs?: number;
   /** Most bytes uploaded blobs not yet ingested may hold (1 GiB unless told otherwise); uploads past it are refused. */
   queuedIngestionStorageBytes?: number;
+  /** The emulator's data directory: queued ingestion requests are kept there until processed (see QueuedJournal). */
+  dataDir?: string;
+  /** Receives warnings (an unreadable kept request); console.warn unless told. */
+  warn?: (message: string) => void;
 }
 
 /** The account path segment of every storage URL. */
@@ -77,6 +82,7 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
   ]);
   private readonly tables = new TableStore([DM_RESOURCES.statusTable]);
   private readonly processor: IngestionProcessor;
+  private readonly journal: QueuedJournal | undefined;
   private baseUrl: string | undefined;
 
   /** The token `.get kusto identity token` returns. */
@@ -88,6 +94,7 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
       throw new RangeError(`queuedIngestionStorageBytes must be a positive number of bytes, not ${storageBytes}.`);
     }
     this.blobs = new BlobStore([DM_RESOURCES.container], storageBytes);
+    this.journal = options.dataDir ? new QueuedJournal(options.dataDir) : undefined;
     const intervalMs = options.queuedIngestionIntervalMs ?? DEFAULT_INTERVAL_MS;
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
       throw new RangeError(`queuedIngestionIntervalMs must be a positive number of milliseconds, not ${intervalMs}.`);
@@ -99,6 +106,8 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
       resources: DM_RESOURCES,
       lookupBlob: (path) => this.lookupBlob(path),
       releaseBlob: (path, keep) => {
+        // Processed: its rows are durable (or its failure reported), so the kept request goes.
+        this.journal?.remove(withoutSas(path)).catch(() => undefined);
         const place = this.blobPlace(path);
         if (!place) return;
         if (keep) this.blobs.retire(place.container, place.name);
@@ -107,6 +116,20 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
       authorizationContext: AUTHORIZATION_CONTEXT,
       intervalMs,
     });
+  }
+
+  /** Queues again the requests kept in the data directory by an earlier run (before {@link DataManagement.start}). */
+  async recover(): Promise<number> {
+    if (!this.journal) return 0;
+    const requests = await this.journal.load(this.options.warn ?? ((message) => console.warn(message)));
+    for (const request of requests) {
+      if (request.blob) {
+        const { container, name, data, contentType } = request.blob;
+        this.blobs.restore(container, name, data, contentType);
+      }
+      this.queues.put(DM_RESOURCES.ingestionQueue, request.messageText);
+    }
+    return requests.length;
   }
 
   /** Starts serving at `baseUrl` (the emulator's URL): resource URLs point there, and processing begins. */
@@ -176,7 +199,16 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
         requestId,
       };
       if (service === 'queue') {
-        response = this.queues.serve(resource, tail.replace(/^\//, ''), request);
+        const kept =
+          resource === DM_RESOURCES.ingestionQueue && request.method === 'POST'
+            ? await this.keep(request.body)
+            : undefined;
+        try {
+          response = this.queues.serve(resource, tail.replace(/^\//, ''), request);
+        } catch (error) {
+          if (kept) await this.journal?.remove(kept).catch(() => undefined);
+          throw error;
+        }
         if (resource === DM_RESOURCES.ingestionQueue && request.method === 'POST')
           this.onIngestionMessage(request.body);
       } else if (service === 'table') {
@@ -200,6 +232,40 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
     } catch {
       res.destroy();
     }
+  }
+
+  /**
+   * Writes a posted ingestion message (and the blob it names, when ours) to the data directory before the queue
+   * acknowledges it; returns its key, or undefined when there is nothing to keep (no data directory, or a message
+   * the processor will report as corrupted).
+   */
+  private async keep(body: Buffer): Promise<string | undefined> {
+    if (!this.journal) return undefined;
+    let text: string;
+    let message: IngestionMessage;
+    try {
+      text = xmlText(xmlElements(body.toString('utf8'), 'MessageText')[0] ?? '');
+      message = readIngestionMessage(text);
+    } catch {
+      return undefined;
+    }
+    const blobPath = withoutSas(message.blobPath);
+    const place = this.blobPlace(message.blobPath);
+    const blob = place && this.blobs.get(place.container, place.name);
+    try {
+      await this.journal.save({
+        messageText: text,
+        blobPath,
+        blob: place && blob ? { ...place, contentType: blob.contentType, data: blob.data } : undefined,
+      });
+    } catch (error) {
+      throw new StorageError(
+        500,
+        'InternalError',
+        `The emulator could not keep the ingestion request on disk: ${(error as Error).message}`,
+      );
+    }
+    return blobPath;
   }
 
   /**
@@ -256,9 +322,9 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
     }
     // The emulator's own host, or another name of loopback: 127.0.0.1 and localhost reach the same server.
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
-    const sameHost =
-      url.hostname === base.hostname || (loopback.includes(url.hostname) && loopback.includes(base.hostname));
-    if (!sameHost || url.port !== base.port || url.protocol !== base.protocol) return undefined;
+    const bothLoopback = loopback.includes(url.hostname) && loopback.includes(base.hostname);
+    const sameHost = url.hostname === base.hostname || bothLoopback;
+    if (!sameHost || url.protocol !== base.protocol) return undefined;
     let path: string;
     try {
       path = decodeURIComponent(url.pathname);
@@ -267,6 +333,9 @@ export class DataManagement implements StorageEndpoint, IngestionResources {
     }
     const match = /^\/dm\/([^/]+)\/(.+)$/.exec(path);
     if (!match || !this.blobs.has(match[1])) return undefined;
+    // Another port on loopback is this emulator only for a blob it holds: one a kept request brought back after a
+    // restart on a new port (the request's URL names the old one).
+    if (url.port !== base.port && !(bothLoopback && this.blobs.get(match[1], match[2]))) return undefined;
     return { container: match[1], name: match[2] };
   }
 

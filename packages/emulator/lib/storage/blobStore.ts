@@ -152,6 +152,17 @@ export class BlobStore {
     return this.containers.get(container)?.get(name)?.committed;
   }
 
+  /** Puts back a committed blob kept on disk with a queued ingestion request (at start). */
+  restore(container: string, name: string, data: Buffer, contentType: string): void {
+    const blobs = this.containers.get(container);
+    if (!blobs || blobs.get(name)?.committed) return;
+    blobs.set(name, {
+      committed: { data, contentType, etag: this.newEtag(), lastModified: new Date() },
+      blocks: new Map(),
+    });
+    this.heldBytes += data.length;
+  }
+
   /** Removes a blob; whether it existed. */
   delete(container: string, name: string): boolean {
     const blobs = this.containers.get(container);
