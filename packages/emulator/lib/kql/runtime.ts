@@ -234,12 +234,12 @@ export class Runtime {
 
 /**
  * The error Kusto reports when a query runs past its `servertimeout`: "Query execution has resulted in error
- * (0x80DA0006): Query is expired." — a failure of the query's execution (HTTP 500 family, not the gateway's 504),
- * which retrying with a longer timeout can cure, hence not permanent.
+ * (0x80DA0006): Query is expired.", answered 504 (the REST API's status table: "Request has timed out"); retrying
+ * with a longer timeout can cure it, hence not permanent.
  */
 export function queryExpired(): KustoEmulatorError {
   return new KustoEmulatorError('Query execution has resulted in error (0x80DA0006): Query is expired.', {
-    status: 500,
+    status: 504,
     code: 'Query_Expired',
     kustoType: 'Kusto.DataNode.Exceptions.QueryExpiredException',
     permanent: false,

@@ -70,6 +70,7 @@ describe('limits: regular expressions (RE2) and servertimeout while a query runs
       );
       const elapsed = performance.now() - started;
       expect(f.error.message).to.match(/0x80DA0006.*Query is expired/);
+      expect(f.status, 'the REST API status of a request that timed out').to.equal(504);
       expect(elapsed, `servertimeout ${ms} ms`).to.be.within(ms - 50, ms + 1000);
     }
     await stillServing(fixture.client);
