@@ -13,6 +13,7 @@
 import type { Catalog } from '../catalog';
 import type { Column, Database, Extent, Value } from '../model';
 import { getHeapStatistics } from 'node:v8';
+import { isMainThread, resourceLimits } from 'node:worker_threads';
 import { KustoEmulatorError } from '../errors';
 import {
   DEFAULT_QUERY_MEMORY_BUDGET,
@@ -81,15 +82,30 @@ const HEAP_CHECK_EVERY = 4;
 /** The share of the heap past which the query under way fails. */
 const HEAP_FULL = 0.75;
 
-/** The heap's size limit, in bytes. */
+/**
+ * The old generation's limit when one was set (a Worker's `resourceLimits`, `--max-old-space-size`), in bytes. V8
+ * aborts when the old generation is full, and `heap_size_limit` adds the young generation on top: on Node 24 a 300 MB
+ * old space reports a 492 MB limit, so 75% of it would come too late.
+ */
+function oldSpaceLimit(): number {
+  const workerLimit = isMainThread ? undefined : resourceLimits.maxOldGenerationSizeMb;
+  const flag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
+    .map((arg) => /^--max-old-space-size=(\d+)$/.exec(arg)?.[1])
+    .find((value) => value !== undefined);
+  const mb = workerLimit ?? (flag === undefined ? undefined : Number(flag));
+  return mb === undefined || !Number.isFinite(mb) || mb <= 0 ? Infinity : mb * 1024 * 1024;
+}
+
+const OLD_SPACE_LIMIT = oldSpaceLimit();
+
+/** The heap's size limit, in bytes: V8's, or the old generation's when that is smaller. */
 function heapLimit(): number {
-  return getHeapStatistics().heap_size_limit;
+  return Math.min(getHeapStatistics().heap_size_limit, OLD_SPACE_LIMIT);
 }
 
 /** Whether the heap is over 75% of its limit: near it V8 spends its time collecting, then aborts the process. */
 function heapNearlyFull(): boolean {
-  const heap = getHeapStatistics();
-  return heap.used_heap_size > HEAP_FULL * heap.heap_size_limit;
+  return getHeapStatistics().used_heap_size > HEAP_FULL * heapLimit();
 }
 
 /** Rows checked between two deadline checks in row loops. */
