@@ -42,6 +42,11 @@ export function resolveSchedule(fn: HostFunction, env: NodeJS.ProcessEnv): Sched
   }
 }
 
+/** The later of two times (`b` may be absent). */
+function laterOf(a: Date, b: Date | undefined): Date {
+  return b !== undefined && b.getTime() > a.getTime() ? b : a;
+}
+
 /** Runs the app's timer functions until stopped. */
 export class TimerScheduler {
   readonly #timers: Timer[];
@@ -71,9 +76,11 @@ export class TimerScheduler {
     }
   }
 
-  #arm(timer: Timer): void {
+  // `after`: the occurrence that just fired. A timeout can end a millisecond before the time it was set for, and the
+  // next occurrence after "now" would then be that same one again: a second firing in the same second.
+  #arm(timer: Timer, after?: Date): void {
     if (this.#stopped) return;
-    const next = timer.schedule.next(new Date());
+    const next = timer.schedule.next(laterOf(new Date(), after));
     if (!next) {
       this.#log.host(
         'warning',
@@ -100,12 +107,12 @@ export class TimerScheduler {
     timer.handle = undefined;
     if (this.#stopped) return;
     const now = new Date();
-    const next = timer.schedule.next(now);
+    const next = timer.schedule.next(laterOf(now, scheduled));
     // Past due: the timer fired more than a second after its occurrence (the process was busy or asleep).
     const isPastDue = scheduled !== undefined && now.getTime() - scheduled.getTime() > 1000;
     await this.#invoker.invoke(timer.fn, timerInvocation(reason, timer.last, next, isPastDue));
     timer.last = now;
-    this.#arm(timer);
+    this.#arm(timer, scheduled);
   }
 
   /** Stops scheduling (invocations under way finish; the invoker's drain waits for them). */
