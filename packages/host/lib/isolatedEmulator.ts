@@ -57,7 +57,7 @@ function deserialize(error: SerializedError): Error {
   return error.kusto ? new KustoEmulatorError(error.message, error.kusto) : new Error(error.message);
 }
 
-/** Options of {@link startIsolatedEmulator}. */
+/** @internal Options of {@link startIsolatedEmulator}. */
 export interface IsolatedEmulatorOptions {
   /** The emulator's own options (port, host, dataDir, warmUp). */
   emulator: EmulatorOptions;
@@ -229,7 +229,7 @@ export interface HostSideEmulator extends EmbeddedEmulator {
   dropDatabases(names: string[]): Promise<void>;
 }
 
-/** Starts the emulator in a thread of its own; see the module comment. */
+/** @internal Starts the emulator in a thread of its own; see the module comment. */
 export async function startIsolatedEmulator(options: IsolatedEmulatorOptions): Promise<HostSideEmulator> {
   const emulator = new IsolatedEmulator(options);
   await emulator.start(options.emulator.port ?? 0);
