@@ -38,13 +38,13 @@ export interface EmbeddedClusterOptions {
   env: NodeJS.ProcessEnv;
   /** Keep the emulator's data in memory only. */
   volatile?: boolean;
-  /** Told when the emulator's thread ended (out of memory) and when it serves again. */
+  /** Told when the emulator's process ended (out of memory) and when it serves again. */
   onRestart?: (event: { phase: 'ended' | 'restarted' | 'gave up'; message: string }) => void;
 }
 
 /** The running embedded emulator and what was done to prepare it. */
 export interface EmbeddedCluster {
-  /** The emulator, in a thread of its own. */
+  /** The emulator, in a process of its own. */
   emulator: EmbeddedEmulator;
   /** Settings now pointing at it. */
   settings: string[];

@@ -47,7 +47,7 @@ export interface EmulatorConfig {
   /** Where the emulator keeps its data, relative to the app directory. Default: `.kusto-emulator`. */
   dataDir?: string;
   /**
-   * Heap limit of the emulator's thread, in MB (16 or more). A query that exhausts it stops the emulator, which starts
+   * Heap limit of the emulator's process, in MB (16 or more). A query that exhausts it stops the emulator, which starts
    * again with its data; the host keeps serving. Default: 2048.
    */
   memoryLimitMb?: number;

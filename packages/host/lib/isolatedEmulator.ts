@@ -1,13 +1,14 @@
 /**
- * The local host's embedded emulator, run in a worker thread of its own: a query that exhausts the emulator's heap
- * (capped by the Worker's `resourceLimits`) ends that thread, not the host, whose HTTP functions keep answering; the
- * host then starts the emulator again on the same port, from its data directory, so the app's connection strings
- * stay valid and every acknowledged change is there. A thread rather than a child process: it starts faster, needs
- * no IPC channel to set up, and `resourceLimits` bounds exactly the emulator's heap; a thread cannot survive a crash
- * of native code, which the emulator (pure JavaScript) does not have.
+ * The local host's embedded emulator, run in a child process of its own: a request that exhausts the emulator's heap
+ * (capped by --max-old-space-size) ends that process, not the host, whose HTTP functions keep answering; the host then
+ * starts the emulator again on the same port, from its data directory, so the app's connection strings stay valid
+ * and every acknowledged change is there. A process rather than a worker thread: V8 does not always contain a
+ * thread's out-of-memory to the thread (on Node 22 a worker that reached its resourceLimits aborted the whole
+ * process), while the operating system always contains a process's. When the host itself is killed, the emulator's
+ * process sees its IPC channel close and exits (see emulatorProcess.ts).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   KustoEmulatorError,
   type EmulatorOptions,
@@ -16,42 +17,49 @@ import {
   type ScriptStepResult,
 } from 'kusto-emulator';
 
-/** Heap of the emulator's thread unless host.json says otherwise (MB). */
+/** Heap of the emulator's process unless host.json says otherwise (MB). */
 export const DEFAULT_EMULATOR_MEMORY_MB = 2048;
-// An emulator that keeps failing to start again is left stopped: a bound on restarts in a row.
+// An emulator that keeps failing to start again is left stopped: a bound on attempts after one crash.
 const MAX_RESTARTS_IN_A_ROW = 3;
+// The pause between attempts to start it again (the port or data directory may take a moment to be released).
+const RESTART_DELAY_MS = 500;
+// How long close() waits for the emulator's process to exit before it kills it.
+const CLOSE_GRACE_MS = 10_000;
+// What V8 prints when a heap limit ends the process (the wording differs by allocation path and version).
+const OUT_OF_MEMORY = /out of memory|Reached heap limit/i;
 
 /**
- * The embedded emulator as the host and its users see it: a KustoEmulator's operations, across threads (its
- * `catalog`, objects of the emulator's thread, stays there).
+ * The embedded emulator as the host and its users see it: a KustoEmulator's operations, across processes (its
+ * `catalog`, objects of the emulator's process, stays there).
  */
 export interface EmbeddedEmulator extends Omit<KustoEmulator, 'catalog'> {
-  /** Times it was started again after its thread ended unexpectedly (out of memory). */
+  /** Times it was started again after its process ended unexpectedly (out of memory). */
   readonly restarts: number;
 }
 
-/** @internal An operation for the emulator's thread. */
-export type WorkerOperation =
+/** @internal An operation for the emulator's process. */
+export type ChildOperation =
   | { op: 'command' | 'script'; database: string; text: string }
   | { op: 'query'; database: string; text: string; parameters?: Record<string, string> }
   | { op: 'flush' | 'processQueue' | 'close' }
   | { op: 'ensureDatabases'; names: string[]; persistent: boolean }
   | { op: 'dropDatabases'; names: string[] };
 
-/** @internal An operation sent to the emulator's thread, with the id its reply carries. */
-export type WorkerRequest = WorkerOperation & { id: number };
+/** @internal An operation sent to the emulator's process, with the id its reply carries. */
+export type ChildRequest = ChildOperation & { id: number };
 
-/** @internal An error crossing threads: its message and, for the emulator's own errors, their Kusto fields. */
+/** @internal An error crossing processes: its message and, for the emulator's own errors, their Kusto fields. */
 export interface SerializedError {
   message: string;
   kusto?: { status: number; code: string; kustoType: string; permanent: boolean };
 }
 
-/** @internal What the emulator's thread sends back. */
-export type WorkerReply =
+/** @internal What the emulator's process sends back. */
+export type ChildReply =
   | { id: number; result?: unknown; error?: SerializedError }
   | { ready: { url: string; port: number } }
-  | { failed: SerializedError };
+  | { failed: SerializedError }
+  | { warning: string };
 
 function deserialize(error: SerializedError): Error {
   return error.kusto ? new KustoEmulatorError(error.message, error.kusto) : new Error(error.message);
@@ -59,12 +67,14 @@ function deserialize(error: SerializedError): Error {
 
 /** @internal Options of {@link startIsolatedEmulator}. */
 export interface IsolatedEmulatorOptions {
-  /** The emulator's own options (port, host, dataDir, warmUp). */
+  /** The emulator's own options (port, host, dataDir, warmUp); functions do not cross to its process. */
   emulator: EmulatorOptions;
-  /** Heap limit of its thread, in MB. Default {@link DEFAULT_EMULATOR_MEMORY_MB}. */
+  /** Heap limit of its process, in MB. Default {@link DEFAULT_EMULATOR_MEMORY_MB}. */
   memoryLimitMb?: number;
-  /** Told when the thread ended unexpectedly and when it is serving again (for the host's log). */
+  /** Told when the process ended unexpectedly and when it is serving again (for the host's log). */
   onRestart?: (event: { phase: 'ended' | 'restarted' | 'gave up'; message: string }) => void;
+  /** Receives the emulator's storage warnings; console.warn unless told. */
+  onWarning?: (message: string) => void;
 }
 
 interface Pending {
@@ -75,12 +85,12 @@ interface Pending {
 class IsolatedEmulator implements EmbeddedEmulator {
   readonly #options: IsolatedEmulatorOptions;
   readonly #pending = new Map<number, Pending>();
-  #worker!: Worker;
+  #child!: ChildProcess;
   #ready!: Promise<void>;
+  #stopped: Error | undefined;
   #nextId = 1;
   #closing = false;
   #restarts = 0;
-  #failuresInARow = 0;
   url = '';
   port = 0;
 
@@ -92,25 +102,39 @@ class IsolatedEmulator implements EmbeddedEmulator {
     return this.#restarts;
   }
 
-  /** Starts the thread; resolves once the emulator listens. */
+  /** Starts the process; resolves once the emulator listens. */
   start(port: number): Promise<void> {
-    const worker = new Worker(path.join(__dirname, 'emulatorWorker.js'), {
-      workerData: { ...this.#options.emulator, port },
-      resourceLimits: { maxOldGenerationSizeMb: this.#options.memoryLimitMb ?? DEFAULT_EMULATOR_MEMORY_MB },
-      // The emulator logs nothing the host must show; its output stays its own.
-      stdout: false,
-      stderr: false,
+    const { onWarning = (message: string) => console.warn(message) } = this.#options;
+    const memoryMb = this.#options.memoryLimitMb ?? DEFAULT_EMULATOR_MEMORY_MB;
+    const child = fork(path.join(__dirname, 'emulatorProcess.js'), [JSON.stringify({ ...this.#options.emulator, port })], {
+      // Not the host's own flags (an --inspect port would clash); source maps only if the host has them.
+      execArgv: [
+        `--max-old-space-size=${memoryMb}`,
+        ...process.execArgv.filter((flag) => flag === '--enable-source-maps'),
+      ],
+      // Structured clone, as between threads: results keep their Dates and bigints.
+      serialization: 'advanced',
+      // stderr kept for the reason it ended (V8's out-of-memory report, an uncaught error), not shown.
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
-    this.#worker = worker;
-    let cause: Error | undefined;
+    this.#child = child;
+    this.#stopped = undefined;
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8192)));
+    let spawnError: Error | undefined;
+    let served = false;
     this.#ready = new Promise<void>((resolve, reject) => {
-      worker.on('message', (reply: WorkerReply) => {
+      child.on('message', (reply: ChildReply) => {
         if ('ready' in reply) {
+          served = true;
           this.url = reply.ready.url;
           this.port = reply.ready.port;
           resolve();
         } else if ('failed' in reply) {
           reject(deserialize(reply.failed));
+        } else if ('warning' in reply) {
+          onWarning(reply.warning);
         } else {
           const pending = this.#pending.get(reply.id);
           this.#pending.delete(reply.id);
@@ -118,60 +142,75 @@ class IsolatedEmulator implements EmbeddedEmulator {
           else pending?.resolve(reply.result);
         }
       });
-      worker.on('error', (error) => {
-        cause = error;
+      child.on('error', (error) => {
+        spawnError = error;
         reject(error);
       });
-      worker.on('exit', (code) => {
-        reject(cause ?? new Error(`The embedded Kusto emulator's thread exited with code ${code}.`));
-        if (this.#worker === worker) this.#ended(cause, code);
+      child.on('exit', (code, signal) => {
+        // 'exit' may come before the last of stderr: the reason reads it a moment later.
+        setImmediate(() => {
+          const reason = spawnError
+            ? `it could not start: ${spawnError.message}`
+            : OUT_OF_MEMORY.test(stderr)
+              ? 'it ran out of memory'
+              : `its process ${signal ? `was ended by ${signal}` : `exited with code ${code}`}${lastLine(stderr)}`;
+          const error = new Error(`The embedded Kusto emulator stopped: ${reason}.`);
+          reject(error);
+          if (this.#child === child) this.#ended(error, served);
+        });
       });
     });
     return this.#ready;
   }
 
-  #ended(cause: Error | undefined, code: number): void {
-    const reason =
-      (cause as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? 'it ran out of memory'
-        : cause
-          ? `it failed: ${cause.message}`
-          : `its thread exited with code ${code}`;
-    const error = new Error(`The embedded Kusto emulator stopped: ${reason}.`);
+  /** The process ended: its calls fail; one that had served is started again, unless the host is closing it. */
+  #ended(error: Error, served: boolean): void {
+    this.#stopped = error;
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
-    if (this.#closing || this.#failuresInARow >= MAX_RESTARTS_IN_A_ROW) return;
+    if (this.#closing || !served) return;
     const notify = this.#options.onRestart ?? (() => undefined);
     notify({ phase: 'ended', message: `${error.message} Starting it again with the data on disk...` });
     const started = performance.now();
-    // The same port, so the connection strings the app's settings hold stay valid.
-    this.start(this.port).then(
-      () => {
-        this.#restarts++;
-        this.#failuresInARow = 0;
-        notify({
-          phase: 'restarted',
-          message: `The embedded Kusto emulator serves again at ${this.url} (${Math.round(performance.now() - started)} ms).`,
-        });
-      },
-      (startError: unknown) => {
-        if (++this.#failuresInARow >= MAX_RESTARTS_IN_A_ROW) {
+    let failures = 0;
+    const attempt = (): void => {
+      if (this.#closing) return;
+      // The same port, so the connection strings the app's settings hold stay valid.
+      this.start(this.port).then(
+        () => {
+          this.#restarts++;
+          notify({
+            phase: 'restarted',
+            message: `The embedded Kusto emulator serves again at ${this.url} (${Math.round(performance.now() - started)} ms).`,
+          });
+        },
+        (startError: unknown) => {
+          if (this.#closing) return;
+          if (++failures < MAX_RESTARTS_IN_A_ROW) {
+            setTimeout(attempt, RESTART_DELAY_MS).unref();
+            return;
+          }
           notify({
             phase: 'gave up',
             message: `The embedded Kusto emulator could not start again: ${(startError as Error).message}`,
           });
-        }
-      },
-    );
+        },
+      );
+    };
+    attempt();
   }
 
-  async #call<T>(request: WorkerOperation): Promise<T> {
+  async #call<T>(request: ChildOperation): Promise<T> {
     // A call made while the emulator starts again waits for it.
     await this.#ready.catch(() => undefined);
+    if (this.#stopped) throw this.#stopped;
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#worker.postMessage({ ...request, id });
+      this.#child.send({ ...request, id } satisfies ChildRequest, (error) => {
+        // The channel closed under the send: the process is ending, and its 'exit' rejects the call.
+        if (error) this.#pending.get(id)?.reject(error);
+      });
     });
   }
 
@@ -212,15 +251,29 @@ class IsolatedEmulator implements EmbeddedEmulator {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    const worker = this.#worker;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    const child = this.#child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       await this.#call({ op: 'close' });
     } finally {
-      await worker.terminate();
+      // Its channel closed, the process exits (emulatorProcess.ts); one that does not is killed.
+      if (child.connected) child.disconnect();
+      const kill = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
       await exited;
+      clearTimeout(kill);
     }
   }
+}
+
+/** The last line of a process's stderr, as the end of a sentence ('' if it printed nothing). */
+function lastLine(stderr: string): string {
+  const line = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
+  return line ? `: ${line.replace(/\.$/, '')}` : '';
 }
 
 /** @internal The isolated emulator's operations the host's start-up uses beyond {@link EmbeddedEmulator}'s. */
@@ -229,7 +282,7 @@ export interface HostSideEmulator extends EmbeddedEmulator {
   dropDatabases(names: string[]): Promise<void>;
 }
 
-/** @internal Starts the emulator in a thread of its own; see the module comment. */
+/** @internal Starts the emulator in a process of its own; see the module comment. */
 export async function startIsolatedEmulator(options: IsolatedEmulatorOptions): Promise<HostSideEmulator> {
   const emulator = new IsolatedEmulator(options);
   await emulator.start(options.emulator.port ?? 0);

@@ -88,7 +88,7 @@ export interface RunningHost {
   readonly port: number;
   /** The HTTP route prefix (`api` unless host.json says otherwise; may be empty). */
   readonly routePrefix: string;
-  /** The embedded emulator (in a thread of its own), when a Kusto setting was not set. */
+  /** The embedded emulator (in a process of its own), when a Kusto setting was not set. */
   readonly emulator?: EmbeddedEmulator;
   /** The app's functions (those of the last successful reload, with `watch`). */
   readonly functions: readonly HostFunctionInfo[];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import { fixtureScript, makeAppDir } from './support/hostFixture';
+import { eventually, fixtureScript, makeAppDir } from './support/hostFixture';
 import { spawnHost } from './support/cliProcess';
 
 // The local host's embedded emulator keeps its data in the app's .kusto-emulator folder with the emulator's storage:
@@ -19,8 +19,11 @@ describe('the embedded emulator of a killed host', () => {
     const args = ['start', dataApp, '--script', fixtureScript('kustoApp'), '--port', '0'];
     try {
       const first = spawnHost(args, env);
+      let emulatorUrl = '';
       try {
         const url = await first.listening;
+        emulatorUrl = /using the embedded Kusto emulator at (\S+) /.exec(first.stdout())![1];
+        expect((await fetch(`${emulatorUrl}/v1/rest/ping`)).status).to.equal(200);
         for (const id of [1, 2, 3]) {
           const written = await fetch(`${url}/api/things`, {
             method: 'POST',
@@ -34,6 +37,12 @@ describe('the embedded emulator of a killed host', () => {
         first.child.kill('SIGKILL');
         await first.exited;
       }
+      // The emulator's process does not outlive its host: it exits when the host's IPC channel closes.
+      const gone = await eventually(
+        () => fetch(`${emulatorUrl}/v1/rest/ping`).then(() => undefined, () => true),
+        10_000,
+      );
+      expect(gone, `the emulator at ${emulatorUrl} still answers after its host was killed`).to.equal(true);
 
       const second = spawnHost(args, env);
       try {

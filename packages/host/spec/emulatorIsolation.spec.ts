@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import { startHost, type HostLogEntry, type RunningHost } from '../lib';
 import { eventually, fixtureScript, makeAppDir } from './support/hostFixture';
 
-// A request whose data outgrows the emulator thread's heap (host.json memoryLimitMb). Not a query: queries fail at
-// the emulator's own limits (memory budget, heap check) long before its thread runs out of memory; a streaming
+// A request whose data outgrows the emulator process's heap (host.json memoryLimitMb). Not a query: queries fail at
+// the emulator's own limits (memory budget, heap check) long before its process runs out of memory; a streaming
 // ingestion of 120 MB of rows, each held as its values, is not bounded by them.
 const HOG_ROWS = 3_000_000;
 
-describe('the embedded emulator in a thread of its own', () => {
+describe('the embedded emulator in a process of its own', () => {
   let appDir: string;
   let host: RunningHost;
   const logs: HostLogEntry[] = [];
@@ -61,7 +61,7 @@ describe('the embedded emulator in a thread of its own', () => {
         return error;
       },
     );
-    // While the emulator's thread fills its heap and ends, the host's own thread answers at once.
+    // While the emulator's process fills its heap and ends, the host answers at once.
     const pings: number[] = [];
     while (!settled && pings.length < 2000) {
       const started = performance.now();
