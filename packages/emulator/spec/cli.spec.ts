@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'azure-kusto-data';
-import { type CliChild, runCli, startedCli } from './support/cliChild';
+import { type CliChild, runCli, startedCli, waitForOutput } from './support/cliChild';
 
 const CLI = path.join(__dirname, '..', 'lib', 'cli.js');
 
@@ -80,8 +80,11 @@ describe('kusto-emulator command', function () {
     } finally {
       client.close();
     }
-    // --verbose: one line per request, path only.
-    const queries = cli.stdout().match(/^\S+Z POST \/v2\/rest\/query 200 \d+ ms KNC\.execute;\S+$/gm) ?? [];
+    // --verbose: one line per request, path only. The line is written when the response finishes, so the
+    // second may reach the pipe after the client has its answer: wait for it (bounded).
+    const queryLine = /^\S+Z POST \/v2\/rest\/query 200 \d+ ms KNC\.execute;\S+$/gm;
+    await waitForOutput(cli, /POST \/v2\/rest\/query 200[^]*POST \/v2\/rest\/query 200[^\n]*\n/);
+    const queries = cli.stdout().match(queryLine) ?? [];
     expect(queries).to.have.length(2);
     // --cors-origin: that page may call it.
     const preflight = await fetch(`${url}/v2/rest/query`, {

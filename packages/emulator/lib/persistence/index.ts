@@ -20,6 +20,8 @@ import { deserializeLegacyDatabase, LEGACY_SUFFIX } from './legacy';
 
 /** The file claiming a data directory for one process. */
 const LOCK_FILE = 'emulator.lock';
+// How long a start waits for the process holding the data directory to exit before it says the directory is in use.
+const LOCK_WAIT_MS = 3000;
 
 /** Whether process `pid` exists. */
 function isAlive(pid: number): boolean {
@@ -120,10 +122,13 @@ export class Durability {
 
   /**
    * Claims the data directory for this process: two emulators appending to the same logs would corrupt them. A lock
-   * left by a process that is gone (killed) is taken over.
+   * left by a process that is gone (killed) is taken over. A holder that is still alive gets a moment to exit
+   * (LOCK_WAIT_MS): an emulator stopping (Ctrl+C, or a local host's emulator whose host was killed) releases the
+   * directory within it, and a restart right after should not fail for that.
    */
   private async lock(): Promise<void> {
     const file = path.join(this.dataDir, LOCK_FILE);
+    const deadline = Date.now() + LOCK_WAIT_MS;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx' });
@@ -133,7 +138,9 @@ export class Durability {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      const holder = Number.isInteger(pid) && pid > 0 && pid !== process.pid;
+      while (holder && isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (holder && isAlive(pid)) {
         throw new Error(
           `Kusto emulator: the data directory ${this.dataDir} is in use by process ${pid} (another emulator or host). ` +
             `Stop it, or use another data directory; if no such process is an emulator, delete ${file}.`,

@@ -132,6 +132,29 @@ describe('emulator storage', () => {
     expect(emulator.catalog.get('db')?.persistent).to.equal(true);
   });
 
+  it('waits a moment for a holder of the data directory that is exiting, as on a restart right after a stop', async () => {
+    const script = path.join(__dirname, '..', 'support', 'crashChild.js');
+    const child = spawn(process.execPath, [script, JSON.stringify({ dataDir, databases: ['db'] })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+      child.on('exit', () => reject(new Error('the child emulator exited')));
+    });
+    // The holder goes away half a second into the start, well within the wait.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 500);
+    try {
+      const { emulator } = await start();
+      expect(child.exitCode ?? child.signalCode, 'started only once the holder had exited').to.not.equal(null);
+      expect(emulator.catalog.get('db')?.persistent).to.equal(true);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+
   it('drops a database with its directory, and a new one of the same name starts empty', async () => {
     const first = await start({ databases: ['keep', 'gone'] });
     await first.client.executeMgmt('gone', '.create table T (a:long)');
