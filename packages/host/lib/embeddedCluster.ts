@@ -26,6 +26,30 @@ export const DEFAULT_EMULATOR_DATA_DIR = '.kusto-emulator';
 /** The setup script looked for next to host.json when host.json names none. */
 export const DEFAULT_SETUP_SCRIPT = 'setup.kql';
 
+// In the data directory while the setup script runs (it names the database): see startEmbeddedCluster.
+const SETUP_MARKER = 'kusto-functions-setup.pending';
+
+/** Writes a small file and syncs it and its name to disk. */
+function writeDurably(file: string, text: string): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  } catch {
+    // Windows cannot open a directory: its file system journals the name.
+  }
+}
+
 /** Options of {@link startEmbeddedCluster}. */
 export interface EmbeddedClusterOptions {
   /** The app directory (data and setup script paths are relative to it). */
@@ -56,8 +80,11 @@ export interface EmbeddedCluster {
   created: string[];
   /** Where its data is kept; undefined when volatile. */
   dataDir?: string;
-  /** The setup script run by this start and its database, if any. */
-  setup?: { script: string; database: string; blocks: number };
+  /**
+   * The setup script run by this start and its database, if any; `again` when a previous start was stopped before
+   * the script finished, and its half-made database was made again.
+   */
+  setup?: { script: string; database: string; blocks: number; again: boolean };
   /** The setup script not run because its database already existed. */
   setupSkipped?: { script: string; database: string };
   /** Milliseconds the emulator took to start, warming its KQL parser and the Kusto client included. */
@@ -177,8 +204,17 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   preloadKustoClient();
   const startMs = performance.now() - started;
   const created: string[] = [];
+  const persistent = dataDir !== undefined;
+  const marker = dataDir !== undefined && script && scriptDatabase ? path.join(dataDir, SETUP_MARKER) : undefined;
   try {
-    created.push(...(await emulator.ensureDatabases(databases, dataDir !== undefined)));
+    // A start killed while its setup script ran left a half-made database, which would skip the script for good.
+    const interrupted = marker !== undefined && fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').trim() : '';
+    if (interrupted) {
+      await emulator.dropDatabases([interrupted]);
+      await emulator.flush();
+    }
+    const isScriptDatabase = (d: string) => d.toLowerCase() === scriptDatabase?.toLowerCase();
+    created.push(...(await emulator.ensureDatabases(databases.filter((d) => !isScriptDatabase(d)), persistent)));
     const result: EmbeddedCluster = {
       emulator,
       settings: served.map(([setting]) => setting),
@@ -189,14 +225,23 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
       startMs,
     };
     if (script && scriptDatabase) {
-      if (created.some((d) => d.toLowerCase() === scriptDatabase.toLowerCase())) {
+      if (!(await emulator.hasDatabase(scriptDatabase))) {
+        // Written (and synced) before the database exists, removed once its script is on disk.
+        if (marker) writeDurably(marker, `${scriptDatabase}\n`);
+        created.push(...(await emulator.ensureDatabases([scriptDatabase], persistent)));
         const steps = await emulator.runScript(scriptDatabase, fs.readFileSync(script, 'utf8'));
-        result.setup = { script, database: scriptDatabase, blocks: steps.length };
+        result.setup = {
+          script,
+          database: scriptDatabase,
+          blocks: steps.length,
+          again: interrupted.toLowerCase() === scriptDatabase.toLowerCase(),
+        };
       } else {
         result.setupSkipped = { script, database: scriptDatabase };
       }
     }
     await emulator.flush();
+    if (marker) fs.rmSync(marker, { force: true });
     for (const [setting, use] of served) {
       // Written where the host reads it first (a UseKustoEmulator=true under ConnectionStrings:<name> stays there).
       const key = readSetting(setting, env)?.key ?? setting;
@@ -205,7 +250,12 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     return result;
   } catch (cause) {
     // Nothing half-made is kept: a database whose setup failed would be skipped by the next start's setup.
-    await emulator.dropDatabases(created).catch(() => undefined);
+    const dropped = await emulator.dropDatabases(created).then(
+      () => emulator.flush(),
+      () => undefined,
+    );
+    // The marker goes only once what it marks is gone; otherwise the next start drops it.
+    if (marker && dropped !== undefined) fs.rmSync(marker, { force: true });
     await emulator.close().catch(() => undefined);
     const name = script ? path.relative(appDir, script) : 'the emulator setup';
     throw new HostStartError(`${name} failed in the embedded Kusto emulator: ${(cause as Error).message}`, { cause });

@@ -46,6 +46,8 @@ async function operation(emulator: KustoEmulator, request: ChildRequest): Promis
     case 'dropDatabases':
       for (const name of request.names) if (emulator.catalog.get(name)) emulator.catalog.dropDatabase(name);
       return undefined;
+    case 'hasDatabase':
+      return emulator.catalog.get(request.name) !== undefined;
     case 'close':
       return emulator.close();
   }

@@ -43,7 +43,8 @@ export type ChildOperation =
   | { op: 'query'; database: string; text: string; parameters?: Record<string, string> }
   | { op: 'flush' | 'processQueue' | 'close' }
   | { op: 'ensureDatabases'; names: string[]; persistent: boolean }
-  | { op: 'dropDatabases'; names: string[] };
+  | { op: 'dropDatabases'; names: string[] }
+  | { op: 'hasDatabase'; name: string };
 
 /** @internal An operation sent to the emulator's process, with the id its reply carries. */
 export type ChildRequest = ChildOperation & { id: number };
@@ -248,6 +249,11 @@ class IsolatedEmulator implements EmbeddedEmulator {
     return this.#call({ op: 'dropDatabases', names });
   }
 
+  /** Whether the database exists. */
+  hasDatabase(name: string): Promise<boolean> {
+    return this.#call({ op: 'hasDatabase', name });
+  }
+
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
@@ -280,6 +286,7 @@ function lastLine(stderr: string): string {
 export interface HostSideEmulator extends EmbeddedEmulator {
   ensureDatabases(names: string[], persistent: boolean): Promise<string[]>;
   dropDatabases(names: string[]): Promise<void>;
+  hasDatabase(name: string): Promise<boolean>;
 }
 
 /** @internal Starts the emulator in a process of its own; see the module comment. */

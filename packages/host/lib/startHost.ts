@@ -147,7 +147,7 @@ function describeEmbedded(cluster: EmbeddedCluster, appDir: string): string[] {
   if (loaded.length > 0) lines.push(`Kusto: loaded database ${loaded.join(', ')} from the data directory.`);
   if (cluster.setup) {
     lines.push(
-      `Kusto: ran ${path.relative(appDir, cluster.setup.script)} in ${cluster.setup.database} (${cluster.setup.blocks} commands).`,
+      `Kusto: ran ${path.relative(appDir, cluster.setup.script)} in ${cluster.setup.database} (${cluster.setup.blocks} commands)${cluster.setup.again ? `; ${cluster.setup.database} was made again: a previous start stopped before the script finished` : ''}.`,
     );
   } else if (cluster.setupSkipped) {
     lines.push(

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { eventually, fixtureScript, makeAppDir } from './support/hostFixture';
 import { spawnHost } from './support/cliProcess';
 
@@ -55,6 +56,50 @@ describe('the embedded emulator of a killed host', () => {
       } finally {
         expect(await second.stop()).to.equal(0);
       }
+    } finally {
+      fs.rmSync(dataApp, { recursive: true, force: true });
+    }
+  });
+
+  it('makes the database again when a host was killed while its setup script ran', async function () {
+    this.timeout(120_000);
+    const dataApp = makeAppDir({
+      'host.json': { version: '2.0' },
+      // The middle block takes seconds: the host is killed while it runs.
+      'setup.kql': [
+        '.create table Things (Id:long, Label:string)',
+        '.alter table Things policy streamingingestion enable',
+        '.set-or-append Filler <| range x from 1 to 1000000 step 1',
+        '.ingest inline into table Things <| 99,last block',
+      ].join('\n\n'),
+    });
+    const env = { ...process.env };
+    delete env.KustoConnectionString;
+    delete env.UnreachableKusto;
+    const args = ['start', dataApp, '--script', fixtureScript('kustoApp'), '--port', '0'];
+    const marker = path.join(dataApp, '.kusto-emulator', 'kusto-functions-setup.pending');
+    try {
+      const first = spawnHost(args, env);
+      try {
+        await eventually(() => (fs.existsSync(marker) ? true : undefined), 60_000);
+      } finally {
+        first.child.kill('SIGKILL');
+        await first.exited;
+      }
+      expect(first.stdout(), 'killed before the script finished').to.not.contain('Kusto: ran setup.kql');
+
+      const second = spawnHost(args, env);
+      try {
+        const url = await second.listening;
+        expect(second.stdout()).to.contain(
+          'Kusto: ran setup.kql in hostdb (4 commands); hostdb was made again: a previous start stopped before the script finished.',
+        );
+        const read = await fetch(`${url}/api/things/99`);
+        expect(await read.json()).to.deep.equal([{ Id: 99, Label: 'last block' }]);
+      } finally {
+        expect(await second.stop()).to.equal(0);
+      }
+      expect(fs.existsSync(marker), 'the marker is gone once the script is on disk').to.equal(false);
     } finally {
       fs.rmSync(dataApp, { recursive: true, force: true });
     }

@@ -11,7 +11,8 @@ FunctionsHarness.install();
  */
 export const mochaHooks = {
   async beforeAll(this: Context): Promise<void> {
-    this.timeout(10_000);
+    // ~2 s on an idle machine; a loaded one (CI on 2 cores) may take several times that.
+    this.timeout(30_000);
     await (await startWarmedEmulator()).close();
   },
 };
