@@ -1,9 +1,9 @@
 /**
  * Local host throughput: GET /api/getproducts/{id} of the Products example (a parameterized Kusto query per request)
  * under load on loopback, against its floor: a bare node:http server running the same query with azure-kusto-data
- * against the same emulator and answering the rows (bench/hostTarget.ts). Measured twice: with the emulator in the
- * server's process (the host's embedded emulator; the floor starts its own), and with the emulator in a process of
- * its own that both use. Also the same route without the Kusto binding (the host's routing and the @azure/functions
+ * against the same emulator and answering the rows (bench/hostTarget.ts). Measured twice: with each server's own
+ * emulator (the host's embedded one, in the child process the host starts; the floor's in its own process), and with
+ * one emulator in a process of its own that both use. Also the same route without the Kusto binding (the host's routing and the @azure/functions
  * programming model alone). Each server runs in its own process and autocannon in this one. Goal: host requests/s
  * ≥ 0.8 × the floor's, p99 ≤ 2 × the floor's.
  */
@@ -145,7 +145,7 @@ if (require.main === module) {
     (r) => {
       console.log(`local host, GET /api/getproducts/{id} on loopback (${r.connections} connections, ${r.seconds} s):`);
       for (const [where, p] of [
-        ['emulator in the server process', r.inProcess],
+        ['each server its own emulator', r.inProcess],
         ['emulator in its own process', r.ownProcess],
       ] as const) {
         console.log(line(`floor (node:http + azure-kusto-data), ${where}`, p.floor));
