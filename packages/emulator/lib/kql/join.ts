@@ -46,7 +46,8 @@ const KINDS = new Set([
 function keyType(left: KustoScalarType, right: KustoScalarType, what: string): KustoScalarType {
   if (left === right) return left;
   if (NUMERIC_TYPES.has(left) && NUMERIC_TYPES.has(right)) {
-    return (left === 'int' || left === 'long') && (right === 'int' || right === 'long') ? 'long' : 'real';
+    if ((left === 'int' || left === 'long') && (right === 'int' || right === 'long')) return 'long';
+    return left === 'real' || right === 'real' ? 'real' : 'decimal';
   }
   throw syntaxError(`Semantic error: join key '${what}' compares ${left} with ${right}; the key types must match.`);
 }
@@ -120,6 +121,15 @@ function keyOf(keys: KeyPair[], side: 'left' | 'right'): (row: Row) => unknown {
   };
 }
 
+/**
+ * The values an outer join gives the columns of a side with no matching row: null, but the empty string for a string
+ * column, as Kusto's string type has no null (scalar-data-types/null-values). So an unmatched row's string column
+ * equals `""`, groups with `""` and matches `""` in a later join, as in Kusto.
+ */
+function missingValues(columns: Column[]): Value[] {
+  return columns.map((col) => (col.type === 'string' ? '' : null));
+}
+
 /** Right rows by key. */
 function index(rows: Row[], key: (row: Row) => unknown): Map<unknown, number[]> {
   const map = new Map<unknown, number[]>();
@@ -174,8 +184,8 @@ export function compileJoin(c: Compiler, op: KNode, left: TabularPlan, scope: Sc
   const rw = right.columns.length;
   const expected = kind.endsWith('semi') || kind.endsWith('anti') ? (kind.startsWith('left') ? lw : rw) : lw + rw;
   if (columns.length !== expected) throw notSupported(`'join kind=${kind}' with these columns`);
-  const leftNulls = new Array<Value>(lw).fill(null);
-  const rightNulls = new Array<Value>(rw).fill(null);
+  const leftNulls = missingValues(left.columns);
+  const rightNulls = missingValues(right.columns);
   const rt = c.runtime;
 
   const joinPlan = (leftFilters: ((row: Row) => Value)[]): TabularPlan => {
@@ -252,7 +262,7 @@ export function compileLookup(c: Compiler, op: KNode, left: TabularPlan, scope: 
   const rightKeyColumns = new Set(keys.map((k) => k.right));
   const kept = right.columns.map((_, i) => i).filter((i) => !rightKeyColumns.has(i));
   if (columns.length !== left.columns.length + kept.length) throw notSupported("'lookup' with these columns");
-  const nulls = new Array<Value>(kept.length).fill(null);
+  const nulls = missingValues(kept.map((j) => right.columns[j]));
   const rt = c.runtime;
   return {
     columns,
