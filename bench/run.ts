@@ -14,6 +14,7 @@ const BENCHES = [
   'firstRequest',
   'emulatorStorage',
   'emulatorFairness',
+  'embeddedEmulator',
   'kql',
   'check',
 ];

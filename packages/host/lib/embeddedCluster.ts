@@ -214,7 +214,12 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
       await emulator.flush();
     }
     const isScriptDatabase = (d: string) => d.toLowerCase() === scriptDatabase?.toLowerCase();
-    created.push(...(await emulator.ensureDatabases(databases.filter((d) => !isScriptDatabase(d)), persistent)));
+    created.push(
+      ...(await emulator.ensureDatabases(
+        databases.filter((d) => !isScriptDatabase(d)),
+        persistent,
+      )),
+    );
     const result: EmbeddedCluster = {
       emulator,
       settings: served.map(([setting]) => setting),

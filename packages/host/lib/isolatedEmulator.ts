@@ -107,17 +107,21 @@ class IsolatedEmulator implements EmbeddedEmulator {
   start(port: number): Promise<void> {
     const { onWarning = (message: string) => console.warn(message) } = this.#options;
     const memoryMb = this.#options.memoryLimitMb ?? DEFAULT_EMULATOR_MEMORY_MB;
-    const child = fork(path.join(__dirname, 'emulatorProcess.js'), [JSON.stringify({ ...this.#options.emulator, port })], {
-      // Not the host's own flags (an --inspect port would clash); source maps only if the host has them.
-      execArgv: [
-        `--max-old-space-size=${memoryMb}`,
-        ...process.execArgv.filter((flag) => flag === '--enable-source-maps'),
-      ],
-      // Structured clone, as between threads: results keep their Dates and bigints.
-      serialization: 'advanced',
-      // stderr kept for the reason it ended (V8's out-of-memory report, an uncaught error), not shown.
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
+    const child = fork(
+      path.join(__dirname, 'emulatorProcess.js'),
+      [JSON.stringify({ ...this.#options.emulator, port })],
+      {
+        // Not the host's own flags (an --inspect port would clash); source maps only if the host has them.
+        execArgv: [
+          `--max-old-space-size=${memoryMb}`,
+          ...process.execArgv.filter((flag) => flag === '--enable-source-maps'),
+        ],
+        // Structured clone, as between threads: results keep their Dates and bigints.
+        serialization: 'advanced',
+        // stderr kept for the reason it ended (V8's out-of-memory report, an uncaught error), not shown.
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      },
+    );
     this.#child = child;
     this.#stopped = undefined;
     let stderr = '';

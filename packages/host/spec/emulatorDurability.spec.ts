@@ -40,7 +40,11 @@ describe('the embedded emulator of a killed host', () => {
       }
       // The emulator's process does not outlive its host: it exits when the host's IPC channel closes.
       const gone = await eventually(
-        () => fetch(`${emulatorUrl}/v1/rest/ping`).then(() => undefined, () => true),
+        () =>
+          fetch(`${emulatorUrl}/v1/rest/ping`).then(
+            () => undefined,
+            () => true,
+          ),
         10_000,
       );
       expect(gone, `the emulator at ${emulatorUrl} still answers after its host was killed`).to.equal(true);
