@@ -153,6 +153,14 @@ export interface KNode {
   readonly Identifier?: KNode | null;
   readonly TypeOf?: KNode | null;
   readonly NameEquals?: KNode | null;
+  readonly Clauses?: KList<KNode>;
+  readonly OfExpression?: KNode | null;
+  readonly WithOthersClause?: KNode | null;
+  readonly WithClause?: KNode | null;
+  readonly FunctionCall?: KNode | null;
+  readonly Keys?: KNode | null;
+  readonly Properties?: KList<KNode>;
+  readonly AsteriskToken?: KNode | null;
   /** First token of the element. */
   GetFirstToken(): KNode | null;
 }

@@ -27,6 +27,8 @@ import { compileSummarize } from './summarize';
 import { columnsReadBy, compileJoin, compileLookup, leftFilterable } from './join';
 import { compileMvExpand } from './mvExpand';
 import { compileParse } from './parse';
+import { compileTopNested } from './topNested';
+import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 
 /** Rows of `input` filtered by a predicate, checking the deadline and yielding as it goes. */
@@ -162,6 +164,12 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileMvExpand(c, op, input, scope);
     case 'ParseOperator':
       return compileParse(c, op, input, scope);
+    case 'TopNestedOperator':
+      return compileTopNested(c, op, input, scope);
+    case 'SampleOperator':
+      return compileSample(c, op, input, scope);
+    case 'SampleDistinctOperator':
+      return compileSampleDistinct(c, op, input, scope);
     default:
       throw notSupported(`The '${firstToken(op)}' operator`);
   }
