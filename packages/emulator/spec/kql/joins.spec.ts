@@ -159,7 +159,10 @@ describe('KQL join: empty string keys and the strings an outer join fills', () =
   it('rightouter, fullouter and lookup fill strings the same way; null long keys still never match', () => {
     const right = run(db, `${R} ${L} R | join kind=rightouter L on k | where a == 3`);
     expect(right.rows).to.deep.equal([['', null, '', 'y', 3n]]);
-    const full = run(db, `${L} ${R} L | join kind=fullouter (R | where k != "") on k | where isnull(b) | order by a asc`);
+    const full = run(
+      db,
+      `${L} ${R} L | join kind=fullouter (R | where k != "") on k | where isnull(b) | order by a asc`,
+    );
     expect(full.rows).to.deep.equal([
       ['', 1n, '', null, ''],
       ['y', 3n, '', null, ''],
