@@ -491,10 +491,11 @@ function compileAccess(c: Compiler, node: KNode, kind: string, columns: Column[]
   if (typeOf(c, baseNode) !== 'dynamic') throw notSupported(`The member access '${clip(textOf(node))}'`);
   const base = compileScalarExpression(c, baseNode, columns, scope);
   let key: ScalarPlan;
-  if (kind === 'PathExpression') {
+  if (kind === 'PathExpression' && kindOf(selector) !== 'BracketedExpression') {
     const name = selector.SimpleName as string;
     key = constant(name);
   } else {
+    // `d[k]`, and `d.[k]` (a bracketed expression after the dot, as parse_urlquery's example indexes a bag).
     key = compileScalarExpression(c, selector.Expression as KNode, columns, scope);
   }
   return (row) => access(base(row), key(row));

@@ -15,6 +15,7 @@ import { parsingFunctions } from './parsing';
 import { sketchFunctions } from './sketch';
 import { stringFunctions } from './string';
 import { timezoneFunctions } from './timezone';
+import { urlFunctions } from './url';
 import type { ScalarFunctionImpl } from './types';
 
 export type { ScalarContext, ScalarFunctionImpl } from './types';
@@ -38,5 +39,6 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...timezoneFunctions,
     ...parsingFunctions,
     ...sketchFunctions,
+    ...urlFunctions,
   }),
 );
