@@ -19,7 +19,8 @@ export type DynamicValue = null | boolean | number | string | DynamicValue[] | {
  * A value as the emulator holds it. The column's type says how to read it:
  * - bool → boolean; int → number (32-bit integer); real → number (NaN and ±Infinity allowed);
  * - long → bigint (exact 64-bit, so values beyond 2^53 survive storage and queries);
- * - decimal → number (held as a double: an approximation the README documents);
+ * - decimal → string, the exact value's canonical text (`0.3`, `-12.5`, `100000`: no exponent, no trailing zeros;
+ *   see values/decimalValue.ts), so that 0.1 + 0.2 is 0.3 as in Kusto;
  * - string → string (Kusto strings are never null: the empty string plays that part);
  * - datetime → bigint, 100-nanosecond ticks since 1970-01-01T00:00:00Z (Kusto's precision);
  * - timespan → bigint, 100-nanosecond ticks;

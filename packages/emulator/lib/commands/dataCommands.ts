@@ -17,6 +17,7 @@ import {
   type Table,
   type Value,
 } from '../model';
+import { decimalFromLong, decimalFromNumber, decimalToLong } from '../values/decimalValue';
 import { toDynamic, toText } from '../values/valueWriters';
 import { dynamicDepthExceeds, dynamicTooDeep } from '../limits';
 import { booleanProperty, CommandReader, readWithProperties } from './commandReader';
@@ -170,7 +171,8 @@ function convertValue(from: KustoScalarType, to: Column, value: Value, column: n
       return toDynamic(from, value);
     case 'long':
       if (from === 'int') return BigInt(value as number);
-      if ((from === 'real' || from === 'decimal') && Number.isFinite(value)) return BigInt(Math.trunc(value as number));
+      if (from === 'real' && Number.isFinite(value)) return BigInt(Math.trunc(value as number));
+      if (from === 'decimal') return decimalToLong(value as string) ?? fail();
       return fail();
     case 'int': {
       const n = numeric ? Number(value) : NaN;
@@ -178,8 +180,10 @@ function convertValue(from: KustoScalarType, to: Column, value: Value, column: n
       return fail();
     }
     case 'real':
-    case 'decimal':
       return numeric ? Number(value) : fail();
+    case 'decimal':
+      if (from === 'long') return decimalFromLong(value as bigint);
+      return numeric ? (decimalFromNumber(value as number) ?? fail()) : fail();
     default:
       return fail();
   }

@@ -16,6 +16,7 @@ import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
 import { binaryOperator, compareValues, convertValue, hashKey, hllHash, hllHashes, hllValue } from './scalarApi';
 import { literalValue } from './literals';
+import { type DecimalNumber, decimalResult, toDecimalNumber } from '../values/decimalValue';
 
 /** The running state of one aggregate over one group. */
 export interface AggregateState {
@@ -92,15 +93,22 @@ function zeroOf(type: KustoScalarType): Value {
       return 0n;
     case 'int':
     case 'real':
-    case 'decimal':
       return 0;
+    case 'decimal':
+      return '0';
     default:
       return null;
   }
 }
 
+/** A number value as a double: decimals (held as text) and longs converted. */
 function toDouble(v: Value): number {
-  return typeof v === 'bigint' ? Number(v) : (v as number);
+  return typeof v === 'bigint' || typeof v === 'string' ? Number(v) : (v as number);
+}
+
+/** A number value as an exact decimal.js value. */
+function toExact(v: Value, from: KustoScalarType): DecimalNumber {
+  return toDecimalNumber(from === 'decimal' ? (v as string) : (convertValue(v, from, 'decimal') as string));
 }
 
 /** Compiles one aggregate call. */
@@ -229,6 +237,7 @@ function counting(test: (row: Row) => boolean): Aggregate {
 }
 
 function summing(value: ScalarPlan, from: KustoScalarType, to: KustoScalarType, when?: ScalarPlan): Aggregate {
+  if (to === 'decimal') return decimalSumming(value, from, when);
   const add = binaryOperator('+', to, to, to);
   return {
     width: 1,
@@ -247,7 +256,49 @@ function summing(value: ScalarPlan, from: KustoScalarType, to: KustoScalarType, 
   };
 }
 
+/** sum over decimals: an exact running total (rounded to 38 digits only if a value needs more). */
+function decimalSumming(value: ScalarPlan, from: KustoScalarType, when?: ScalarPlan): Aggregate {
+  return {
+    width: 1,
+    create: () => {
+      let sum = toDecimalNumber('0');
+      return {
+        add: (row) => {
+          if (when && when(row) !== true) return;
+          const v = value(row);
+          if (v === null) return;
+          sum = sum.plus(toExact(v, from));
+        },
+        result: () => [decimalResult(sum, 'sum()')],
+      };
+    },
+  };
+}
+
+/** avg over decimals: the exact sum divided by the count, to decimal's 38 digits; null over no values. */
+function decimalAveraging(value: ScalarPlan, from: KustoScalarType, when?: ScalarPlan): Aggregate {
+  return {
+    width: 1,
+    create: () => {
+      let sum = toDecimalNumber('0');
+      let n = 0;
+      return {
+        add: (row) => {
+          if (when && when(row) !== true) return;
+          const v = value(row);
+          if (v === null) return;
+          sum = sum.plus(toExact(v, from));
+          n++;
+        },
+        // A decimal has no NaN: over no values avg is null.
+        result: () => [n === 0 ? null : decimalResult(sum.div(n), 'avg()')],
+      };
+    },
+  };
+}
+
 function averaging(value: ScalarPlan, from: KustoScalarType, to: KustoScalarType, when?: ScalarPlan): Aggregate {
+  if (to === 'decimal') return decimalAveraging(value, from, when);
   const ticks = from === 'timespan' || from === 'datetime';
   return {
     width: 1,
@@ -267,7 +318,7 @@ function averaging(value: ScalarPlan, from: KustoScalarType, to: KustoScalarType
         result: () => {
           if (ticks) return [n === 0 ? null : convertValue(big / BigInt(n), 'long', to)];
           const avg = sum / n; // 0/0 is NaN, as Kusto reports avg over no rows
-          return [to === 'real' || to === 'decimal' ? avg : n === 0 ? null : convertValue(avg, 'real', to)];
+          return [to === 'real' ? avg : n === 0 ? null : convertValue(avg, 'real', to)];
         },
       };
     },

@@ -14,6 +14,7 @@ import { named, operatorParameters } from './operatorSyntax';
 import { assemble } from './operatorColumns';
 import { parseDatetime } from '../values/datetimeText';
 import { parseTimespan } from '../values/timespanText';
+import { decimalFromNumber } from '../values/decimalValue';
 
 /** Casts one dynamic element to `type` without parsing numbers from strings; null when it does not conform. */
 export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {
@@ -30,8 +31,9 @@ export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {
     case 'int':
       return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647 ? v : null;
     case 'real':
-    case 'decimal':
       return typeof v === 'number' ? v : null;
+    case 'decimal':
+      return typeof v === 'number' ? decimalFromNumber(v) : null;
     case 'datetime':
       return typeof v === 'string' ? parseDatetime(v) : null;
     case 'timespan':

@@ -19,6 +19,7 @@ import {
   type ScalarFunctionImpl,
   unaryOperator,
 } from './scalarApi';
+import { decimalFromNumber } from '../values/decimalValue';
 import { fromJson } from '../values/valueReaders';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
@@ -210,7 +211,10 @@ interface Candidate {
 function comparisonType(left: KustoScalarType, types: KustoScalarType[]): KustoScalarType {
   if (types.every((t) => t === left || t === 'dynamic')) return left;
   if (NUMERIC_TYPES.has(left) && types.every((t) => NUMERIC_TYPES.has(t) || t === 'dynamic')) {
-    return [left, ...types].every((t) => t === 'int' || t === 'long' || t === 'dynamic') ? 'long' : 'real';
+    const all = [left, ...types];
+    if (all.every((t) => t === 'int' || t === 'long' || t === 'dynamic')) return 'long';
+    // decimal meets int and long exactly; real makes the comparison real.
+    return all.includes('real') ? 'real' : 'decimal';
   }
   return left;
 }
@@ -240,7 +244,8 @@ function dynamicKey(ct: KustoScalarType, v: Value, caseless: boolean): unknown {
   if (typeof v === 'number') {
     if (!NUMERIC_TYPES.has(ct)) return undefined;
     // A whole number can equal a long; a fractional one only a real.
-    if (ct === 'real' || ct === 'decimal') return v;
+    if (ct === 'real') return v;
+    if (ct === 'decimal') return decimalFromNumber(v) ?? undefined;
     return Number.isInteger(v) ? `n${v}` : undefined;
   }
   if (typeof v === 'string') {

@@ -15,6 +15,7 @@ import type {
   Value,
 } from '../model';
 import { KUSTO_SCALAR_TYPES } from '../typeNames';
+import { storedDecimal } from './records';
 
 /** File name ending of the earlier format. */
 export const LEGACY_SUFFIX = '.kustodb.json';
@@ -52,6 +53,8 @@ function decodeValue(type: KustoScalarType, value: unknown, where: string): Valu
       return BigInt(value);
     case 'real':
       return typeof value === 'string' ? Number(value) : (value as number);
+    case 'decimal':
+      return storedDecimal(value);
     default:
       return value as Value;
   }

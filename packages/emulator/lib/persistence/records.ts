@@ -10,7 +10,8 @@
  *   per table, the ids of its extents in order: a replace, clear, drop or reshape is one `M`.
  *
  * Values are stored losslessly: longs, datetimes and timespans (bigints) as decimal strings, non-finite reals
- * as "NaN" / "Infinity" / "-Infinity"; everything else as JSON.
+ * as "NaN" / "Infinity" / "-Infinity", decimals as the strings of their exact digits (files written before decimals
+ * were exact hold them as JSON numbers, read back as the double's shortest digits); everything else as JSON.
  * @internal
  */
 import { crc32 } from 'node:zlib';
@@ -25,6 +26,7 @@ import type {
   Value,
 } from '../model';
 import { KUSTO_SCALAR_TYPES } from '../typeNames';
+import { decimalFromNumber, parseDecimal } from '../values/decimalValue';
 
 /** First bytes of every log and snapshot file. */
 export const FILE_MAGIC = Buffer.from('KEMDB01\n', 'latin1');
@@ -91,7 +93,7 @@ export function metadataOf(database: Database, id: string, policies: Map<string,
 }
 
 const BIGINT_TYPES: ReadonlySet<KustoScalarType> = new Set(['long', 'datetime', 'timespan']);
-const NUMBER_TYPES: ReadonlySet<KustoScalarType> = new Set(['real', 'decimal']);
+const NUMBER_TYPES: ReadonlySet<KustoScalarType> = new Set(['real']);
 
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -156,10 +158,22 @@ function decodeRows(types: KustoScalarType[], n: number, body: Buffer): Value[][
       for (let r = 0; r < n; r++) if (col[r] !== null) col[r] = BigInt(col[r] as string | number);
     } else if (NUMBER_TYPES.has(type)) {
       for (let r = 0; r < n; r++) if (typeof col[r] === 'string') col[r] = Number(col[r]);
+    } else if (type === 'decimal') {
+      for (let r = 0; r < n; r++) if (col[r] !== null) col[r] = storedDecimal(col[r]);
     }
     return col as Value[];
   });
   return rowBuilder(columns.length)(columns, n);
+}
+
+/**
+ * A stored decimal: its digits (this format), or a JSON number (files from before decimals were exact, which held
+ * them as doubles; a non-finite one, "NaN" or "Infinity", has no decimal and reads as null).
+ */
+export function storedDecimal(value: unknown): Value {
+  if (typeof value === 'number') return decimalFromNumber(value);
+  if (typeof value === 'string') return parseDecimal(value);
+  throw new Error('a malformed decimal value');
 }
 
 type RowBuilder = (columns: Value[][], n: number) => Value[][];

@@ -7,6 +7,7 @@ import { scalarTypeFromName } from '../typeNames';
 import { MAX_DATETIME_TICKS, MIN_DATETIME_TICKS } from './calendar';
 import { parseDatetime } from './datetimeText';
 import { INT32_MAX, INT32_MIN, MAX_LONG, MIN_LONG, parseGuid, parseLong, parseReal, REAL_TEXT } from './primitiveText';
+import { parseDecimal } from './decimalValue';
 import { formatTimespan, parseTimespan, UNIT_TIMESPAN } from './timespanText';
 import { toDynamic } from './valueWriters';
 import { dynamicTooDeep, jsonNestingExceeds } from '../limits';
@@ -236,10 +237,9 @@ export function parseLiteralBody(type: KustoScalarType, body: string): Value | u
     case 'long':
       return parseLong(inner) ?? undefined;
     case 'real':
-    case 'decimal': {
-      const v = parseReal(inner);
-      return v === null || (type === 'decimal' && !Number.isFinite(v)) ? undefined : v;
-    }
+      return parseReal(inner) ?? undefined;
+    case 'decimal':
+      return parseDecimal(inner) ?? undefined;
     case 'datetime':
       if (inner === 'min') return MIN_DATETIME_TICKS;
       if (inner === 'max') return MAX_DATETIME_TICKS;

@@ -19,6 +19,7 @@ import {
   parseLong,
   parseReal,
 } from './primitiveText';
+import { decimalFromLong, decimalFromNumber, parseDecimal } from './decimalValue';
 import { parseTimespan } from './timespanText';
 
 function describe(value: unknown): string {
@@ -68,10 +69,8 @@ function textTo(type: KustoScalarType, text: string): Value | undefined {
     }
     case 'real':
       return parseReal(text) ?? undefined;
-    case 'decimal': {
-      const v = parseReal(text);
-      return v !== null && Number.isFinite(v) ? v : undefined;
-    }
+    case 'decimal':
+      return parseDecimal(text) ?? undefined;
     case 'datetime':
       return parseDatetime(text) ?? undefined;
     case 'timespan':
@@ -165,8 +164,9 @@ function convertPrimitive(type: KustoScalarType, json: number | bigint | boolean
       if (typeof n === 'bigint') return n >= MIN_LONG && n <= MAX_LONG ? n : undefined;
       return longFromNumber(n) ?? undefined;
     case 'real':
-    case 'decimal':
       return Number(n);
+    case 'decimal':
+      return (typeof n === 'bigint' ? decimalFromLong(n) : decimalFromNumber(n)) ?? undefined;
     case 'timespan':
       // A number in a timespan column is taken as ticks, as totimespan(long) does.
       if (typeof json === 'boolean') return undefined;

@@ -4,7 +4,7 @@
  */
 import type { DynamicValue, KustoScalarType, Value } from '../model';
 import { formatDatetime } from './datetimeText';
-import { formatDecimal, formatReal } from './primitiveText';
+import { formatReal } from './primitiveText';
 import { formatTimespan } from './timespanText';
 
 /**
@@ -20,6 +20,9 @@ export function toDynamic(type: KustoScalarType, value: Value): DynamicValue {
       return formatDatetime(value as bigint, 'full');
     case 'timespan':
       return formatTimespan(value as bigint);
+    case 'decimal':
+      // A dynamic holds numbers as doubles: the nearest one.
+      return Number(value as string);
     default:
       return typeof value === 'bigint' ? Number(value) : (value as DynamicValue);
   }
@@ -37,7 +40,8 @@ export function toJson(type: KustoScalarType, value: Value): unknown {
     case 'real':
       return Number.isFinite(value as number) ? value : formatReal(value as number);
     case 'decimal':
-      return formatDecimal(value as number);
+      // Kusto's v1 and v2 responses carry a decimal as a JSON string of its digits.
+      return value as string;
     case 'datetime':
       return formatDatetime(value as bigint, 'trim');
     case 'timespan':
@@ -66,7 +70,7 @@ export function toText(type: KustoScalarType, value: Value): string {
     case 'real':
       return formatReal(value as number);
     case 'decimal':
-      return formatDecimal(value as number);
+      return value as string;
     case 'datetime':
       return formatDatetime(value as bigint, 'full');
     case 'timespan':

@@ -44,7 +44,7 @@ describe('KQL datatable, print, range, getschema and literals', () => {
       'n:timespan',
     ]);
     const [a, b, c, d, e, f, g, h, i, j, k, l, m, n] = result.rows[0];
-    expect([a, b, d, e]).to.deep.equal([7, 9223372036854775807n, 1.25, true]);
+    expect([a, b, d, e]).to.deep.equal([7, 9223372036854775807n, '1.25', true]);
     expect(Number.isNaN(c as number)).to.equal(true);
     expect(f).to.equal(ticks('2024-01-02T03:04:05Z') + 1_234_567n);
     expect([g, h, i]).to.deep.equal([54_000_000_000n, DAY + 73_840_000_000n, 100_000n]);

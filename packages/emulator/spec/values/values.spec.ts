@@ -171,7 +171,7 @@ describe('emulator values', () => {
       expect(formatReal(0.00001)).to.equal('1E-05');
       expect(formatDecimal(1e-7)).to.equal('0.0000001');
       expect(formatDecimal(1e21)).to.equal('1000000000000000000000');
-      expect(toJson('decimal', 123.45678)).to.equal('123.45678');
+      expect(toJson('decimal', '123.45678')).to.equal('123.45678');
     });
   });
 
@@ -262,7 +262,7 @@ describe('emulator values', () => {
       ['int', -2147483648],
       ['long', -9_223_372_036_854_775_808n],
       ['real', 0.1],
-      ['decimal', 123.45678],
+      ['decimal', '123.45678'],
       ['string', 'a "quoted", text'],
       ['datetime', 15_778_368_001_234_567n],
       ['timespan', -937_845_000_001n],

@@ -2,6 +2,7 @@ import type { DynamicValue, KustoScalarType, Value } from '../../model';
 import { isValidDatetime, UNIX_EPOCH_DOTNET_TICKS } from '../../values/calendar';
 import { parseJsonText } from '../../values/literalText';
 import { MAX_LONG, MIN_LONG, parseGuid } from '../../values/primitiveText';
+import { decimalFromLong, decimalFromNumber, decimalToLong, decimalToNumber } from '../../values/decimalValue';
 import { convertText } from '../../values/valueReaders';
 import { toDynamic, toText } from '../../values/valueWriters';
 import type { ScalarFunctionTable } from './types';
@@ -22,8 +23,9 @@ function numberTo(to: KustoScalarType, n: number): Value {
     case 'timespan':
       return longFromNumber(n);
     case 'real':
-    case 'decimal':
       return n;
+    case 'decimal':
+      return decimalFromNumber(n);
     case 'datetime': {
       const ticks = longFromNumber(n);
       return ticks === null ? null : longTo('datetime', ticks);
@@ -49,12 +51,32 @@ function longTo(to: KustoScalarType, b: bigint): Value {
     case 'timespan':
       return b;
     case 'real':
-    case 'decimal':
       return Number(b);
+    case 'decimal':
+      return decimalFromLong(b);
     case 'datetime': {
       // A number read as a datetime is .NET ticks (since 0001-01-01), the inverse of tolong(datetime).
       const ticks = b - UNIX_EPOCH_DOTNET_TICKS;
       return isValidDatetime(ticks) ? ticks : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function decimalTo(to: KustoScalarType, text: string): Value {
+  switch (to) {
+    case 'bool':
+      return text !== '0';
+    case 'real':
+      return decimalToNumber(text);
+    case 'int':
+    case 'long':
+    case 'timespan':
+    case 'datetime': {
+      // Truncated toward zero, exactly (a double would round a decimal beyond 2^53 first).
+      const long = decimalToLong(text);
+      return long === null ? null : longTo(to, long);
     }
     default:
       return null;
@@ -91,8 +113,9 @@ export function convertValue(value: Value, from: KustoScalarType, to: KustoScala
       return to === 'datetime' || to === 'timespan' || to === 'guid' ? null : numberTo(to, value ? 1 : 0);
     case 'int':
     case 'real':
-    case 'decimal':
       return numberTo(to, value as number);
+    case 'decimal':
+      return decimalTo(to, value as string);
     case 'long':
       return longTo(to, value as bigint);
     case 'datetime': {
@@ -115,7 +138,7 @@ export function argString(value: Value, type: KustoScalarType): string {
 /** An argument as a real, or null. */
 export function argNumber(value: Value, type: KustoScalarType): number | null {
   if (value === null) return null;
-  if (type === 'real' || type === 'int' || type === 'decimal') return value as number;
+  if (type === 'real' || type === 'int') return value as number;
   return convertValue(value, type, 'real') as number | null;
 }
 

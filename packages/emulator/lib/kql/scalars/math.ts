@@ -1,5 +1,6 @@
 import type { KustoScalarType, Value } from '../../model';
 import { floorDiv, isValidDatetime } from '../../values/calendar';
+import { type DecimalNumber, decimalResult, roundDecimal, toDecimalNumber } from '../../values/decimalValue';
 import { argInt, argLong, argNumber, asResult, convertValue } from './conversion';
 import { compareValues } from './scalarOperators';
 import type { ScalarFunctionImpl, ScalarFunctionTable } from './types';
@@ -33,12 +34,29 @@ function binValue(args: Value[], argTypes: KustoScalarType[], resultType: KustoS
     if (o === null) return null;
     return asResult(o + floorDiv(v - o, s) * s, 'long', resultType);
   }
+  if (resultType === 'decimal') return binDecimal(value, size, origin, argTypes);
   const v = argNumber(value, argTypes[0]) as number;
   const s = argNumber(size, argTypes[1]);
   if (s === null || !(s > 0)) return null;
   const o = origin === undefined ? 0 : argNumber(origin, argTypes[2]);
   if (o === null) return null;
   return asResult(o + Math.floor((v - o) / s) * s, 'real', resultType);
+}
+
+/** An argument as an exact decimal.js value, or null. */
+function argExact(value: Value, type: KustoScalarType): DecimalNumber | null {
+  const text = type === 'decimal' ? value : convertValue(value, type, 'decimal');
+  return text === null ? null : toDecimalNumber(text as string);
+}
+
+/** bin over decimals, exactly: `origin + floor((value - origin) / size) * size`. */
+function binDecimal(value: Value, size: Value, origin: Value | undefined, argTypes: KustoScalarType[]): Value {
+  const v = argExact(value, argTypes[0]);
+  const s = argExact(size, argTypes[1]);
+  if (v === null || s === null || !s.isPositive() || s.isZero()) return null;
+  const o = origin === undefined ? toDecimalNumber('0') : argExact(origin, argTypes[2]);
+  if (o === null) return null;
+  return decimalResult(v.minus(o).div(s).floor().times(s).plus(o), 'bin()');
 }
 
 /** `round(x, precision)`: halves round away from zero; a negative precision rounds to tens, hundreds, …. */
@@ -51,6 +69,10 @@ function roundValue(args: Value[], argTypes: KustoScalarType[], resultType: Kust
     const factor = 10n ** BigInt(-precision);
     const magnitude = (((v < 0n ? -v : v) + factor / 2n) / factor) * factor;
     return asResult(v < 0n ? -magnitude : magnitude, 'long', resultType);
+  }
+  if (resultType === 'decimal') {
+    const d = argExact(args[0], argTypes[0]);
+    return d === null ? null : roundDecimal(d.toFixed(), precision);
   }
   const x = argNumber(args[0], argTypes[0]) as number;
   if (!Number.isFinite(x)) return x;
@@ -112,6 +134,10 @@ export const mathFunctions: ScalarFunctionTable = {
   round: roundValue,
   ceiling: (args, argTypes, resultType) => {
     if (isIntegral(resultType)) return asResult(args[0], argTypes[0], resultType);
+    if (resultType === 'decimal') {
+      const d = args[0] === null ? null : argExact(args[0], argTypes[0]);
+      return d === null ? null : decimalResult(d.ceil(), 'ceiling()');
+    }
     const x = argNumber(args[0], argTypes[0]);
     return x === null ? null : asResult(Math.ceil(x), 'real', resultType);
   },
@@ -120,6 +146,10 @@ export const mathFunctions: ScalarFunctionTable = {
     if (isIntegral(resultType) || resultType === 'timespan') {
       const v = argLong(args[0], argTypes[0]) as bigint;
       return asResult(BigInt.asIntN(64, v < 0n ? -v : v), resultType === 'timespan' ? 'timespan' : 'long', resultType);
+    }
+    if (resultType === 'decimal') {
+      const d = argExact(args[0], argTypes[0]);
+      return d === null ? null : decimalResult(d.abs(), 'abs()');
     }
     return asResult(Math.abs(argNumber(args[0], argTypes[0]) as number), 'real', resultType);
   },

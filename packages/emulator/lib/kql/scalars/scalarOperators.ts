@@ -1,6 +1,7 @@
 import { notSupported } from '../../errors';
 import { type DynamicValue, type KustoScalarType, NUMERIC_TYPES, type Value } from '../../model';
 import { isValidDatetime, UNIX_EPOCH_DOTNET_TICKS } from '../../values/calendar';
+import { compareDecimals, decimalArithmetic, negateDecimal } from '../../values/decimalValue';
 import { argString, convertValue } from './conversion';
 import { kustoRegex } from './regex';
 
@@ -78,7 +79,9 @@ function comparisonType(left: KustoScalarType, right: KustoScalarType): KustoSca
   if (left === 'dynamic') return NUMERIC_TYPES.has(right) ? 'real' : right;
   if (right === 'dynamic') return NUMERIC_TYPES.has(left) ? 'real' : left;
   if (NUMERIC_TYPES.has(left) && NUMERIC_TYPES.has(right)) {
-    return left === 'real' || right === 'real' || left === 'decimal' || right === 'decimal' ? 'real' : 'long';
+    // decimal with int or long compares exactly as decimal; with real, as real (the operands' shared type).
+    if (left === 'real' || right === 'real') return 'real';
+    return left === 'decimal' || right === 'decimal' ? 'decimal' : 'long';
   }
   if (left === 'string') return right;
   if (right === 'string') return left;
@@ -92,9 +95,10 @@ function converter(from: KustoScalarType, to: KustoScalarType): (v: Value) => Va
 
 function orderOf(type: KustoScalarType, a: Value, b: Value): number | null {
   switch (type) {
+    case 'decimal':
+      return compareDecimals(a as string, b as string);
     case 'int':
-    case 'real':
-    case 'decimal': {
+    case 'real': {
       const x = a as number;
       const y = b as number;
       // NaN compares false with everything, as IEEE (and Kusto's operators) have it.
@@ -176,7 +180,7 @@ function longArithmetic(op: string): ((a: bigint, b: bigint) => bigint | null) |
   }
 }
 
-function realArithmetic(op: string, decimal: boolean): ((a: number, b: number) => number | null) | undefined {
+function realArithmetic(op: string): ((a: number, b: number) => number | null) | undefined {
   switch (op) {
     case '+':
       return (a, b) => a + b;
@@ -185,10 +189,10 @@ function realArithmetic(op: string, decimal: boolean): ((a: number, b: number) =
     case '*':
       return (a, b) => a * b;
     case '/':
-      // real follows IEEE (1.0/0 is +inf); decimal division by zero is null.
-      return decimal ? (a, b) => (b === 0 ? null : a / b) : (a, b) => a / b;
+      // real follows IEEE (1.0/0 is +inf).
+      return (a, b) => a / b;
     case '%':
-      return decimal ? (a, b) => (b === 0 ? null : modReal(a, b)) : modReal;
+      return modReal;
     default:
       return undefined;
   }
@@ -312,13 +316,17 @@ function numericArithmetic(
           return v === null ? null : Number(BigInt.asIntN(32, v as bigint));
         };
   }
-  if (result === 'real' || result === 'decimal') {
-    const f = realArithmetic(op, result === 'decimal');
+  if (result === 'decimal') {
+    const f = decimalArithmetic(op);
+    return f && nullable(f, converter(left, 'decimal'), converter(right, 'decimal'));
+  }
+  if (result === 'real') {
+    const f = realArithmetic(op);
     return f && nullable(f, converter(left, 'real'), converter(right, 'real'));
   }
   if (result === 'dynamic') {
     // dynamic arithmetic: integers stay integral (division truncates), anything else is real.
-    const f = realArithmetic(op, false);
+    const f = realArithmetic(op);
     if (f === undefined) return undefined;
     const cl = converter(left, 'real');
     const cr = converter(right, 'real');
@@ -418,6 +426,7 @@ export function unaryOperator(op: string, operand: KustoScalarType, result: Kust
         const x = c(v);
         if (x === null) return null;
         if (typeof x === 'bigint') return wrap64(-x);
+        if (result === 'decimal') return negateDecimal(x as string);
         if (result === 'int') return -(x as number) | 0;
         return -(x as number);
       };
@@ -449,9 +458,10 @@ function dynamicRank(d: DynamicValue): number {
 export function compareValues(type: KustoScalarType, a: Value, b: Value): number {
   if (a === null || b === null) return a === null ? (b === null ? 0 : -1) : 1;
   switch (type) {
+    case 'decimal':
+      return compareDecimals(a as string, b as string);
     case 'int':
-    case 'real':
-    case 'decimal': {
+    case 'real': {
       const x = a as number;
       const y = b as number;
       const nx = Number.isNaN(x);
@@ -490,7 +500,7 @@ function canonicalJson(d: DynamicValue): string {
  */
 export function valuesEqual(type: KustoScalarType, a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
-  if (type === 'real' || type === 'decimal' || type === 'int') {
+  if (type === 'real' || type === 'int') {
     return a === b || (Number.isNaN(a as number) && Number.isNaN(b as number));
   }
   if (type === 'dynamic') {
@@ -512,9 +522,11 @@ export function hashKey(type: KustoScalarType, v: Value): string | number | bool
       const n = v as bigint;
       return n >= -9_007_199_254_740_991n && n <= 9_007_199_254_740_991n ? Number(n) : n.toString();
     }
+    case 'decimal':
+      // The canonical text: equal decimals have equal text.
+      return v as string;
     case 'int':
     case 'real':
-    case 'decimal':
       // Map keys use SameValueZero: NaN matches NaN and -0 matches 0, as valuesEqual has it.
       return v as number;
     case 'dynamic':

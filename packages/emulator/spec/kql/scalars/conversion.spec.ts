@@ -12,7 +12,7 @@ describe('emulator scalar conversions', () => {
   it('promotes int → long → real → decimal without loss', () => {
     expect(convertValue(7, 'int', 'long')).to.equal(7n);
     expect(convertValue(7n, 'long', 'real')).to.equal(7);
-    expect(convertValue(1.5, 'real', 'decimal')).to.equal(1.5);
+    expect(convertValue(1.5, 'real', 'decimal')).to.equal('1.5');
     expect(convertValue(null, 'int', 'long')).to.equal(null);
   });
 
@@ -35,7 +35,7 @@ describe('emulator scalar conversions', () => {
     expect(call('tolong', ['123'], ['string'], 'long')).to.equal(123n);
     expect(call('toreal', ['123.4'], ['string'], 'real')).to.equal(123.4);
     expect(call('todouble', ['123.4'], ['string'], 'real')).to.equal(123.4);
-    expect(call('todecimal', ['123.45678'], ['string'], 'decimal')).to.equal(123.45678);
+    expect(call('todecimal', ['123.45678'], ['string'], 'decimal')).to.equal('123.45678');
     expect(call('tobool', ['true'], ['string'], 'bool')).to.equal(true);
     expect(call('tobool', ['false'], ['string'], 'bool')).to.equal(false);
     expect(call('tobool', [1n], ['long'], 'bool')).to.equal(true);

@@ -40,7 +40,7 @@ describe('emulator scalar operators', () => {
     it('gives null for long and decimal division by zero and IEEE infinities for real', () => {
       expect(apply('/', 'long', 'long', 'long', 5n, 0n)).to.equal(null);
       expect(apply('%', 'long', 'long', 'long', 5n, 0n)).to.equal(null);
-      expect(apply('/', 'decimal', 'long', 'decimal', 1, 0n)).to.equal(null);
+      expect(apply('/', 'decimal', 'long', 'decimal', '1', 0n)).to.equal(null);
       expect(apply('/', 'real', 'real', 'real', 1, 0)).to.equal(Infinity);
       expect(apply('/', 'real', 'real', 'real', -1, 0)).to.equal(-Infinity);
       expect(Number.isNaN(apply('/', 'real', 'real', 'real', 0, 0))).to.equal(true);
