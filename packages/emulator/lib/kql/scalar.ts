@@ -21,6 +21,7 @@ import {
 } from './scalarApi';
 import { decimalFromNumber } from '../values/decimalValue';
 import { fromJson } from '../values/valueReaders';
+import { compileWindowCall } from './window';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
 const REGISTRY_OPERATORS: Record<string, string> = {
@@ -408,6 +409,8 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
     return call.scalar;
   }
   const name = functionName(node).toLowerCase();
+  const window = compileWindowCall(c, name, node, columns, scope);
+  if (window) return window;
   const args = elements((node.ArgumentList as KNode).Expressions);
   const engine = compileEngineFunction(c, name, args, columns, scope);
   if (engine) return engine;

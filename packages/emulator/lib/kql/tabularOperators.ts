@@ -30,6 +30,7 @@ import { compileParse } from './parse';
 import { compileTopNested } from './topNested';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
+import { compileWindowed } from './window';
 
 /** Rows of `input` filtered by a predicate, checking the deadline and yielding as it goes. */
 function* filterRows(c: Compiler, input: TabularPlan, predicate: ScalarPlan): RowsRun {
@@ -81,6 +82,8 @@ function countArgument(c: Compiler, node: KNode, scope: Scope, what: string): ()
 
 /** Compiles `input | operator`. */
 export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+  const windowed = compileWindowed(c, op, input, scope, compileOperator);
+  if (windowed) return windowed;
   const kind = kindOf(op);
   switch (kind) {
     case 'FilterOperator': {
@@ -142,8 +145,8 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
     case 'GetSchemaOperator':
       return compileGetSchema(c, op, input);
     case 'SerializeOperator':
-      if (elements(op.Expressions).length > 0) throw notSupported("'serialize' with column definitions");
-      return input;
+      // `serialize name = expr, …` extends the rows as extend does.
+      return elements(op.Expressions).length > 0 ? compileExtend(c, op, input, scope) : input;
     case 'RenderOperator':
       // render only adds visualization metadata to the response; the rows are the input's.
       return input;
