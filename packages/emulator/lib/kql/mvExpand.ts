@@ -45,8 +45,11 @@ export function castDynamic(v: DynamicValue, type: KustoScalarType): Value {
   }
 }
 
-/** The elements one value expands into. */
-function expand(v: Value, bagAsArray: boolean): DynamicValue[] {
+/**
+ * The elements one value expands into: an array's elements, a bag's entries (single-entry bags, or `[key, value]`
+ * arrays), one null for null, the value itself for a scalar.
+ */
+export function expandValue(v: Value, bagAsArray: boolean): DynamicValue[] {
   if (v === null) return [null];
   if (Array.isArray(v)) return v;
   if (typeof v === 'object') {
@@ -83,7 +86,7 @@ export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scop
       const limit = limitPlan ? Number(limitPlan([])) : 2147483647;
       const out: Row[] = [];
       for (const row of yield* input.run()) {
-        const lists = items.map((i) => expand(i.plan(row), bagAsArray));
+        const lists = items.map((i) => expandValue(i.plan(row), bagAsArray));
         const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
         for (let k = 0; k < n; k++) {
           const computed: Value[] = items.map((item, j) => {

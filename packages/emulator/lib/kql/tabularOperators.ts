@@ -27,6 +27,10 @@ import { compileSummarize } from './summarize';
 import { columnsReadBy, compileJoin, compileLookup, leftFilterable } from './join';
 import { compileMvExpand } from './mvExpand';
 import { compileParse } from './parse';
+import { compileMvApply } from './mvApply';
+import type { SubqueryCompiler } from './subquery';
+import { compilePartition } from './partition';
+import { compileScan } from './scan';
 import { compileTopNested } from './topNested';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
@@ -167,6 +171,12 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileMvExpand(c, op, input, scope);
     case 'ParseOperator':
       return compileParse(c, op, input, scope);
+    case 'MvApplyOperator':
+      return compileMvApply(c, op, input, scope, subqueryOf(c));
+    case 'PartitionOperator':
+      return compilePartition(c, op, input, scope, subqueryOf(c));
+    case 'ScanOperator':
+      return compileScan(c, op, input, scope);
     case 'TopNestedOperator':
       return compileTopNested(c, op, input, scope);
     case 'SampleOperator':
@@ -176,6 +186,15 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
     default:
       throw notSupported(`The '${firstToken(op)}' operator`);
   }
+}
+
+/** A subquery over an implicit source (mv-apply's `on (…)`, partition's `(…)`): its operators applied to `source`. */
+function subqueryOf(c: Compiler): SubqueryCompiler {
+  const apply: SubqueryCompiler = (node, source, scope) =>
+    kindOf(node) === 'PipeExpression'
+      ? compileOperator(c, node.Operator as KNode, apply(node.Expression as KNode, source, scope), scope)
+      : compileOperator(c, node, source, scope);
+  return apply;
 }
 
 /** Compiles an operator or expression that produces rows without an input (print, range, datatable, union …). */
