@@ -21,6 +21,7 @@ import {
 } from './scalarApi';
 import { decimalFromNumber } from '../values/decimalValue';
 import { fromJson } from '../values/valueReaders';
+import { constantBin, constantComparison } from './fastPaths';
 import { compileWindowCall } from './window';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
@@ -151,11 +152,16 @@ function compileName(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   throw notSupported(`The reference '${name}' in a scalar context`);
 }
 
+/** The column each column-reading plan reads, so comparisons with a constant can read the row themselves. */
+const columnIndexes = new WeakMap<ScalarPlan, number>();
+
 /** A plan reading column `name` of the row. */
 export function columnReader(columns: Column[], name: string): ScalarPlan {
   const index = columns.findIndex((col) => col.name === name);
   if (index < 0) throw syntaxError(`Semantic error: failed to resolve column '${name}'.`);
-  return (row) => row[index];
+  const plan: ScalarPlan = (row) => row[index];
+  columnIndexes.set(plan, index);
+  return plan;
 }
 
 function compileBinary(c: Compiler, node: KNode, op: string, columns: Column[], scope: Scope): ScalarPlan {
@@ -167,7 +173,8 @@ function compileBinary(c: Compiler, node: KNode, op: string, columns: Column[], 
   if (constants.has(right)) {
     const r = constants.get(right) as Value;
     if (constants.has(left)) return constant(fn(constants.get(left) as Value, r));
-    return (row) => fn(left(row), r);
+    const fast = constantComparison(op, typeOf(c, leftNode), typeOf(c, rightNode), r, left, columnIndexes.get(left));
+    return fast ?? ((row) => fn(left(row), r));
   }
   return (row) => fn(left(row), right(row));
 }
@@ -424,6 +431,9 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   const argTypes = args.map((a) => typeOf(c, a));
   const resultType = typeOf(c, node);
   const plans = args.map((a) => compileScalarExpression(c, a, columns, scope));
+  const bin =
+    plans.length === 2 ? constantBin(name, argTypes, resultType, plans[0], constants.get(plans[1])) : undefined;
+  if (bin) return bin;
   const call = callPlan(impl, plans, argTypes, resultType, c.runtime);
   const rt = c.runtime;
   if (resultType === 'dynamic' && PARSERS.has(name) && plans.length === 1) {

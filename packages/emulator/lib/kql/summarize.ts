@@ -12,8 +12,7 @@ import type { Compiler } from './compiler';
 import { clip } from './nodeText';
 import { named } from './operatorSyntax';
 import { checkTypes } from './operatorColumns';
-import { compositeKey } from './compositeKey';
-import { hashKey } from './scalarApi';
+import { compositeKey, groupKey } from './compositeKey';
 import { aggregateWidth, compileAggregate, isAggregateCall, type Aggregate, type AggregateState } from './aggregates';
 
 /** One summarize output expression: the aggregates it uses and how its columns follow from their results. */
@@ -123,7 +122,7 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
         if (single) {
           // One key: no per-row key array, the hash of the value is the group's Map key.
           const v = single(row);
-          k = hashKey(keyTypes[0], v);
+          k = groupKey(keyTypes[0], v);
           if (!groups.has(k)) keys = [v];
         } else {
           keys = keyPlans.map((p) => p(row));

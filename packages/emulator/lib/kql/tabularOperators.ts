@@ -34,22 +34,42 @@ import { compileScan } from './scan';
 import { compileTopNested } from './topNested';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
+import { topRows } from './topRows';
 import { compileWindowed } from './window';
 
-/** Rows of `input` filtered by a predicate, checking the deadline and yielding as it goes. */
-function* filterRows(c: Compiler, input: TabularPlan, predicate: ScalarPlan): RowsRun {
+/** Rows a filter tests between two looks at the deadline and the time slice. */
+const FILTER_CHUNK = 4096;
+
+/**
+ * Rows of `input` filtered by a predicate, checking the deadline and yielding as it goes; with `out` undefined, only
+ * counted (`where … | count` needs no array of the rows).
+ */
+function* filterRows(c: Compiler, input: TabularPlan, predicate: ScalarPlan, out?: Row[]): Generator<void, number> {
   const rows = yield* input.run();
   const rt = c.runtime;
-  const out: Row[] = [];
   const n = rows.length;
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    if (predicate(r) === true) out.push(r);
-    if ((i & 4095) === 4095) rt.tick(4096);
+  let found = 0;
+  // Tested a chunk at a time in a plain function (loops in generators run slower), giving way between chunks.
+  const scan = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const r = rows[i];
+      if (predicate(r) === true) {
+        found++;
+        if (out) out.push(r);
+      }
+    }
+  };
+  for (let from = 0; from < n; from += FILTER_CHUNK) {
+    const to = Math.min(n, from + FILTER_CHUNK);
+    scan(from, to);
+    rt.tick(to - from);
     if (rt.yieldDue) yield;
   }
-  return out;
+  return found;
 }
+
+/** The input and predicate of each filter plan, so that `count` after it can count without building its rows. */
+const filters = new WeakMap<TabularPlan, { input: TabularPlan; predicate: ScalarPlan }>();
 
 /** Rows of `input` mapped by `f`, checking the deadline and yielding as it goes. */
 export function* mapRows(c: Compiler, input: TabularPlan, f: (row: Row) => Row): RowsRun {
@@ -101,7 +121,16 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
         };
         if (read && [...read].every(onLeft)) return pushdown.apply(predicate);
       }
-      return { columns: input.columns, run: () => filterRows(c, input, predicate) };
+      const plan: TabularPlan = {
+        columns: input.columns,
+        run: function* () {
+          const out: Row[] = [];
+          yield* filterRows(c, input, predicate, out);
+          return out;
+        },
+      };
+      filters.set(plan, { input, predicate });
+      return plan;
     }
     case 'ProjectOperator':
       return compileProject(c, op, input, scope);
@@ -133,6 +162,15 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileDistinct(c, op, input, scope);
     case 'CountOperator': {
       const columns = c.columns(op);
+      const filter = filters.get(input);
+      if (filter) {
+        return {
+          columns,
+          run: function* () {
+            return [[BigInt(yield* filterRows(c, filter.input, filter.predicate))]];
+          },
+        };
+      }
       return {
         columns,
         run: function* () {
@@ -460,7 +498,7 @@ function compileTop(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): T
   return {
     columns: input.columns,
     run: function* () {
-      return (yield* sortRows(c, yield* input.run(), [key])).slice(0, count());
+      return yield* topRows(c, yield* input.run(), [key], count());
     },
   };
 }

@@ -1,0 +1,96 @@
+/**
+ * `top N by keys`: the first N rows of the stable sort `order by keys` gives (tabularOperators.ts `sortRows`), found
+ * with a bounded heap of N rows instead of sorting every row: one key computation and, for nearly every row, one
+ * comparison with the heap's worst row. Same order rules as the sort: nulls first or last as each key says, NaN
+ * before numbers (compareValues), ties kept in input order.
+ */
+import type { Value } from '../model';
+import type { Row, RowsRun } from './runtime';
+import type { Compiler } from './compiler';
+import type { SortKey } from './tabularOperators';
+import { compareValues } from './scalarApi';
+
+/** One row held in the heap: its position in the input and its key values. */
+interface Held {
+  index: number;
+  keys: Value[];
+}
+
+/** Rows computed between two looks at the deadline and the time slice. */
+const CHUNK = 4096;
+
+/** Orders two rows as the sort does: negative when `a` comes first. */
+function orderOf(keys: SortKey[], a: Held, b: Held): number {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const x = a.keys[k];
+    const y = b.keys[k];
+    if (x === null || y === null) {
+      if (x === y) continue;
+      return (x === null) === key.nullsFirst ? -1 : 1;
+    }
+    const cmp = compareValues(key.type, x, y);
+    if (cmp !== 0) return key.desc ? -cmp : cmp;
+  }
+  return a.index - b.index;
+}
+
+/** The first `count` rows of `rows` in the order of `keys`. */
+export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: number): RowsRun {
+  const rt = c.runtime;
+  const n = rows.length;
+  if (count <= 0 || n === 0) return [];
+  // A max-heap by that order: the root is the held row that comes last, the first to leave.
+  const heap: Held[] = [];
+  const later = (a: Held, b: Held) => orderOf(keys, a, b) > 0;
+  const siftUp = (at: number) => {
+    const item = heap[at];
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!later(item, heap[parent])) break;
+      heap[at] = heap[parent];
+      at = parent;
+    }
+    heap[at] = item;
+  };
+  const siftDown = (at: number) => {
+    const item = heap[at];
+    const size = heap.length;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= size) break;
+      if (child + 1 < size && later(heap[child + 1], heap[child])) child++;
+      if (!later(heap[child], item)) break;
+      heap[at] = heap[child];
+      at = child;
+    }
+    heap[at] = item;
+  };
+  const width = keys.length;
+  // The candidate row, reused until one enters the heap (most rows do not).
+  let candidate: Held = { index: 0, keys: new Array<Value>(width) };
+  const scan = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const row = rows[i];
+      candidate.index = i;
+      for (let k = 0; k < width; k++) candidate.keys[k] = keys[k].plan(row);
+      if (heap.length < count) {
+        heap.push(candidate);
+        siftUp(heap.length - 1);
+      } else if (orderOf(keys, candidate, heap[0]) < 0) {
+        heap[0] = candidate;
+        siftDown(0);
+      } else continue;
+      candidate = { index: 0, keys: new Array<Value>(width) };
+    }
+  };
+  // Scanned a chunk at a time in a plain function (loops in generators run slower), giving way between chunks.
+  for (let from = 0; from < n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK);
+    scan(from, to);
+    rt.tick(to - from);
+    if (rt.yieldDue) yield;
+  }
+  heap.sort((a, b) => orderOf(keys, a, b));
+  return heap.map((h) => rows[h.index]);
+}
