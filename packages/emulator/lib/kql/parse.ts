@@ -43,13 +43,17 @@ export function convertText(text: string, type: KustoScalarType): Value | undefi
   }
 }
 
-/** Compiles `input | parse [kind=…] expr with pattern…`. */
-export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
+/**
+ * Compiles `input | parse [kind=…] expr with pattern…`, or with `where` `parse-where`, which drops the rows whose text
+ * does not match or whose values do not convert rather than giving them nulls.
+ */
+export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: Scope, where = false): TabularPlan {
   const columns = c.columns(op);
   const params = operatorParameters(op);
   const mode = (params.get('kind') ?? 'simple').toLowerCase();
   if (mode !== 'simple' && mode !== 'regex' && mode !== 'relaxed') throw notSupported(`'parse kind=${mode}'`);
   const relaxed = mode === 'relaxed';
+  if (relaxed && where) throw notSupported(`'parse-where kind=relaxed'`);
   const flags = mode === 'regex' ? (params.get('flags') ?? '').replace(/^['"]|['"]$/g, '') : '';
   const sourceNode = op.Expression as KNode;
   const source = c.scalar(sourceNode, input.columns, scope);
@@ -107,7 +111,7 @@ export function compileParse(c: Compiler, op: KNode, input: TabularPlan, scope: 
           if (relaxed) computed = values.map((v, i) => (v === undefined ? failed[i] : v));
           else if (values.every((v) => v !== undefined)) computed = values as Value[];
         }
-        out.push(build(row, computed));
+        if (!where || computed !== failed) out.push(build(row, computed));
         rt.tick();
         if (rt.yieldDue) yield;
       }

@@ -29,6 +29,7 @@ import { compileOperator, compileSourceOperator } from './tabularOperators';
 import { convertValue } from './scalarApi';
 import { parseLiteral } from '../values/literalText';
 import { visualizationOf, type Visualization } from './render';
+import { compileConsume, compileFacet } from './facet';
 
 /** A declared query parameter (`declare query_parameters (name:type = default)`). */
 export interface QueryParameter {
@@ -97,6 +98,13 @@ export class QueryCompiler implements Compiler {
           const expr = statement.Expression as KNode;
           if (kindOf(expr) === 'PipeExpression' && kindOf(expr.Operator as KNode) === 'ForkOperator') {
             results.push(...this.compileFork(expr, scope));
+            break;
+          }
+          const last = kindOf(expr) === 'PipeExpression' ? kindOf(expr.Operator as KNode) : '';
+          if (last === 'FacetOperator' || last === 'ConsumeOperator') {
+            const input = this.tabular(expr.Expression as KNode, scope);
+            if (last === 'ConsumeOperator') results.push({ name: 'PrimaryResult', plan: compileConsume(input) });
+            else results.push(...compileFacet(this, expr.Operator as KNode, this.memoized(input), scope));
             break;
           }
           if (!isTabular(expr.ResultType)) throw notSupported(describeNonTabular(expr));

@@ -209,6 +209,8 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileMvExpand(c, op, input, scope);
     case 'ParseOperator':
       return compileParse(c, op, input, scope);
+    case 'ParseWhereOperator':
+      return compileParse(c, op, input, scope, true);
     case 'MvApplyOperator':
       return compileMvApply(c, op, input, scope, subqueryOf(c));
     case 'PartitionOperator':

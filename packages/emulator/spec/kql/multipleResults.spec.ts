@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { database, products, run, runAll, schemaOf, column } from './fixtures/database';
+
+// fork-operator.md, facet-operator.md, consume-operator.md, materialize-function.md, as-operator.md,
+// getschema-operator.md, sample-operator.md, sample-distinct-operator.md.
+describe('KQL fork, facet, consume, materialize, getschema, sample', () => {
+  const db = database('Docs', [products()]);
+  const sorted = (rows: unknown[][]): unknown[][] => [...rows].sort((a, b) => (String(a) < String(b) ? -1 : 1));
+
+  it('fork: one result per leg, named by name= or a final as, each over the same input', () => {
+    const results = runAll(
+      db,
+      'Products | where Stock > 0 | fork (summarize n = count()) Names=(project Name | order by Name asc) (top 1 by Cost desc | project Name | as Dearest)',
+    );
+    expect(results.map((r) => r.name)).to.deep.equal(['PrimaryResult', 'Names', 'Dearest']);
+    expect(results[0].rows).to.deep.equal([[3n]]);
+    expect(column(results[1], 'Name')).to.deep.equal(['Apple', 'Carrot', 'Eggplant']);
+    expect(results[2].rows).to.deep.equal([['Eggplant']]);
+  });
+
+  it('facet: the with-table first, then per column its values and counts as Col, count_Col (the reference)', () => {
+    const results = runAll(
+      db,
+      "Products | where Category != '' | facet by Category, Stock with (where Cost > 1.0 | project Name, Cost)",
+    );
+    expect(results.map(schemaOf)).to.deep.equal([
+      ['Name:string', 'Cost:real'],
+      ['Category:string', 'count_Category:long'],
+      ['Stock:int', 'count_Stock:long'],
+    ]);
+    expect(results[0].rows).to.deep.equal([
+      ['Apple', 1.5],
+      ['Dates', 4],
+    ]);
+    expect(sorted(results[1].rows)).to.deep.equal([
+      ['fruit', 3n],
+      ['vegetable', 1n],
+    ]);
+    expect(sorted(results[2].rows)).to.deep.equal(
+      sorted([
+        [10, 1n],
+        [null, 1n],
+        [5, 1n],
+        [0, 1n],
+      ]),
+    );
+    expect(runAll(db, 'Products | facet by Category').length).to.equal(1);
+  });
+
+  it('consume: evaluates its input and returns no rows (the reference: "No rows to show")', () => {
+    const results = runAll(db, 'Products | where Cost > 1 | consume; print done = 1');
+    expect(results.map((r) => r.rows.length)).to.deep.equal([0, 1]);
+    expect(results[0].columns).to.deep.equal([]);
+  });
+
+  it('materialize() and as hint.materialized=true evaluate their input once per query, however often it is used', () => {
+    // rand() differs per evaluation: equal halves show one evaluation.
+    const once = run(db, 'let r = materialize(print x = rand()); r | union r | summarize dcount(x)');
+    expect(once.rows).to.deep.equal([[1n]]);
+    const hinted = runAll(db, 'print x = rand() | as hint.materialized=true R | union R | summarize dcount(x)');
+    expect(hinted[0].rows).to.deep.equal([[1n]]);
+  });
+
+  it('getschema: ColumnName, ColumnOrdinal (long, as the analysis types it), DataType (the .NET type), ColumnType', () => {
+    const result = run(
+      db,
+      'datatable(StartTime:datetime, EpisodeId:int, State:string, BeginLat:real, StormSummary:dynamic, Id:long, T:timespan, G:guid, D:decimal)[] | getschema',
+    );
+    expect(schemaOf(result)).to.deep.equal([
+      'ColumnName:string',
+      'ColumnOrdinal:long',
+      'DataType:string',
+      'ColumnType:string',
+    ]);
+    expect(result.rows.map((r) => [r[0], Number(r[1]), r[2], r[3]])).to.deep.equal([
+      ['StartTime', 0, 'System.DateTime', 'datetime'],
+      ['EpisodeId', 1, 'System.Int32', 'int'],
+      ['State', 2, 'System.String', 'string'],
+      ['BeginLat', 3, 'System.Double', 'real'],
+      ['StormSummary', 4, 'System.Object', 'dynamic'],
+      ['Id', 5, 'System.Int64', 'long'],
+      ['T', 6, 'System.TimeSpan', 'timespan'],
+      ['G', 7, 'System.Guid', 'guid'],
+      ['D', 8, 'System.Data.SqlTypes.SqlDecimal', 'decimal'],
+    ]);
+  });
+
+  it('sample N: N distinct rows of the input, or all of them when it has fewer', () => {
+    const names = column(run(db, 'Products | project Name'), 'Name');
+    for (let i = 0; i < 20; i++) {
+      const picked = column(run(db, 'Products | sample 3 | project Name'), 'Name');
+      expect(picked).to.have.length(3);
+      expect(new Set(picked).size).to.equal(3);
+      for (const n of picked) expect(names).to.include(n);
+    }
+    expect(run(db, 'Products | sample 10').rows).to.have.length(5);
+    expect(run(db, 'Products | sample 0').rows).to.have.length(0);
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 60; i++) seen.add(run(db, 'Products | sample 1 | project Name').rows[0][0]);
+    expect(seen.size, 'every row can be picked').to.equal(5);
+  });
+
+  it('sample-distinct N of Col: one column of up to N distinct values of Col', () => {
+    for (let i = 0; i < 20; i++) {
+      const result = run(db, 'Products | sample-distinct 2 of Category');
+      expect(schemaOf(result)).to.deep.equal(['Category:string']);
+      const values = column(result, 'Category');
+      expect(values).to.have.length(2);
+      expect(new Set(values).size).to.equal(2);
+      for (const v of values) expect(['fruit', 'vegetable', '']).to.include(v);
+    }
+    expect(sorted(run(db, 'Products | sample-distinct 10 of Category').rows)).to.deep.equal(
+      sorted([[''], ['fruit'], ['vegetable']]),
+    );
+  });
+});
