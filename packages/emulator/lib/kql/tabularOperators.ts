@@ -32,6 +32,7 @@ import type { SubqueryCompiler } from './subquery';
 import { compilePartition } from './partition';
 import { compileScan } from './scan';
 import { compileTopNested } from './topNested';
+import { compileParseKv } from './parseKv';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 import { topRows } from './topRows';
@@ -211,6 +212,8 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileParse(c, op, input, scope);
     case 'ParseWhereOperator':
       return compileParse(c, op, input, scope, true);
+    case 'ParseKvOperator':
+      return compileParseKv(c, op, input, scope);
     case 'MvApplyOperator':
       return compileMvApply(c, op, input, scope, subqueryOf(c));
     case 'PartitionOperator':
