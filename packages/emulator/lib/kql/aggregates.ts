@@ -16,6 +16,7 @@ import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
 import { binaryOperator, compareValues, convertValue, hashKey, hllHash, hllHashes, hllValue } from './scalarApi';
 import { literalValue } from './literals';
+import { percentilesArrayAggregate, tdigestAggregate, tdigestMergeAggregate } from './tdigestAggregates';
 import { type DecimalNumber, decimalResult, toDecimalNumber } from '../values/decimalValue';
 
 /** The running state of one aggregate over one group. */
@@ -207,6 +208,19 @@ export function compileAggregate(c: Compiler, call: KNode, ctx: AggregateContext
         name.endsWith('p'),
         name.endsWith('if') ? predicate(1) : undefined,
       );
+    case 'tdigest':
+      return tdigestAggregate(plan(0), typeOf(0), args[1] ? plan(1) : undefined, args[1] ? typeOf(1) : undefined);
+    case 'tdigest_merge':
+    case 'merge_tdigest':
+      return tdigestMergeAggregate(plan(0), typeOf(0), name);
+    case 'percentiles_array': {
+      // Percentiles one by one, or in one constant dynamic array.
+      const points = args.slice(1).flatMap((a) => {
+        const v = constantOf(c, a, scope, name);
+        return Array.isArray(v) ? (v as Value[]) : [v];
+      });
+      return percentilesArrayAggregate(plan(0), typeOf(0), points);
+    }
     default:
       throw notSupported(`The aggregation function '${name}'`);
   }

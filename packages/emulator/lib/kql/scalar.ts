@@ -418,7 +418,10 @@ function compileCall(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   const name = functionName(node).toLowerCase();
   const window = compileWindowCall(c, name, node, columns, scope);
   if (window) return window;
-  const args = elements((node.ArgumentList as KNode).Expressions);
+  // A `typeof(T)` argument (extract, percentile_tdigest, …) only sets the call's result type, which the analysis gives.
+  const args = elements((node.ArgumentList as KNode).Expressions).filter(
+    (a) => kindOf(a) !== 'TypeOfLiteralExpression',
+  );
   const engine = compileEngineFunction(c, name, args, columns, scope);
   if (engine) return engine;
   const impl = scalarFunctions.get(name);

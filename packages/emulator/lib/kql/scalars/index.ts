@@ -14,6 +14,7 @@ import { mathFunctions } from './math';
 import { parsingFunctions } from './parsing';
 import { sketchFunctions } from './sketch';
 import { stringFunctions } from './string';
+import { tdigestFunctions } from './tdigest';
 import { timezoneFunctions } from './timezone';
 import { urlFunctions } from './url';
 import type { ScalarFunctionImpl } from './types';
@@ -25,6 +26,7 @@ export { dynamicIndex } from './dynamic';
 export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './scalarOperators';
 export { kustoRegex, type KustoRegex } from './regex';
 export { hllHash, hllHashes, hllValue } from './sketch';
+export { Digest, digestType, readDigest } from './tdigest';
 
 /** Every scalar function by lower-case Kusto name, aliases included (iif / iff, todouble / toreal, pack / bag_pack, …). */
 export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
@@ -39,6 +41,7 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...timezoneFunctions,
     ...parsingFunctions,
     ...sketchFunctions,
+    ...tdigestFunctions,
     ...urlFunctions,
   }),
 );
