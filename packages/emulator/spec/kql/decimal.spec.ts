@@ -151,9 +151,7 @@ describe('emulator decimal (exact decimal arithmetic)', () => {
              big = tolong(decimal(9223372036854775807)), over = tolong(decimal(9223372036854775808)),
              j = pack('d', d), t = strcat('x', d)`,
     );
-    expect(result.rows).to.deep.equal([
-      ['0.3', 0.3, -2n, 7, false, 9223372036854775807n, null, { d: 0.3 }, 'x0.3'],
-    ]);
+    expect(result.rows).to.deep.equal([['0.3', 0.3, -2n, 7, false, 9223372036854775807n, null, { d: 0.3 }, 'x0.3']]);
     expect(column(run(db, 'print x = dynamic([1.5, 2]) | mv-expand x to typeof(decimal)'), 'x')).to.deep.equal([
       '1.5',
       '2',

@@ -28,7 +28,10 @@ describe('emulator decimal through azure-kusto-data', () => {
     await mgmt('.create table Money (Item:string, Amount:decimal)');
     await mgmt('.alter table Money policy streamingingestion enable');
     await ingest(`a,0.1\nb,0.2\nc,${EXACT}\n`, DataFormat.CSV);
-    await ingest('{"Item":"d","Amount":"0.30"}\n{"Item":"e","Amount":0.1}\n{"Item":"f","Amount":null}\n', DataFormat.JSON);
+    await ingest(
+      '{"Item":"d","Amount":"0.30"}\n{"Item":"e","Amount":0.1}\n{"Item":"f","Amount":null}\n',
+      DataFormat.JSON,
+    );
     await mgmt('.ingest inline into table Money <| g,1e-3');
   });
 
@@ -113,15 +116,22 @@ describe('emulator decimal storage', () => {
   it('keeps decimals exact across a restart, in the log and in a snapshot', async () => {
     const first = await start(2048);
     await first.client.executeMgmt('db', '.create table T (i:long, d:decimal)');
-    await first.client.executeMgmt('db', `.ingest inline into table T <|\n1,0.1\n2,${EXACT}\n3,\n4,-0.000000000000000000001`);
+    await first.client.executeMgmt(
+      'db',
+      `.ingest inline into table T <|\n1,0.1\n2,${EXACT}\n3,\n4,-0.000000000000000000001`,
+    );
     await first.client.executeMgmt('db', '.set-or-append T <| print i = 5, d = decimal(0.1) + decimal(0.2)');
     // Enough further appends that the log is compacted into a snapshot.
-    for (let i = 6; i < 40; i++) await first.client.executeMgmt('db', `.ingest inline into table T <| ${i},${i}.${FRACTION}`);
+    for (let i = 6; i < 40; i++)
+      await first.client.executeMgmt('db', `.ingest inline into table T <| ${i},${i}.${FRACTION}`);
     const before = await amounts(first.client);
     expect(before.slice(0, 6)).to.deep.equal(['0.1', EXACT, null, '-0.000000000000000000001', '0.3', `6.${FRACTION}`]);
     await stop(first);
     const files = await fs.readdir(databaseDirectory(dataDir, 'db'));
-    expect(files.some((f) => /^snapshot-\d+$/.test(f)), files.join(', ')).to.equal(true);
+    expect(
+      files.some((f) => /^snapshot-\d+$/.test(f)),
+      files.join(', '),
+    ).to.equal(true);
     const second = await start();
     expect(await amounts(second.client)).to.deep.equal(before);
   });
@@ -169,7 +179,16 @@ describe('emulator decimal storage', () => {
           ],
           policies: {},
           mappings: [],
-          extents: [{ ingestionTime: '638000000000000000', tags: [], rows: [['1', 0.1], ['2', null]] }],
+          extents: [
+            {
+              ingestionTime: '638000000000000000',
+              tags: [],
+              rows: [
+                ['1', 0.1],
+                ['2', null],
+              ],
+            },
+          ],
         },
       ],
     };
