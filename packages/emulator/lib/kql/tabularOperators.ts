@@ -33,6 +33,7 @@ import { compilePartition } from './partition';
 import { compileScan } from './scan';
 import { compileTopNested } from './topNested';
 import { compileParseKv } from './parseKv';
+import { compileEvaluate } from './evaluate';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 import { topRows } from './topRows';
@@ -214,6 +215,8 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileParse(c, op, input, scope, true);
     case 'ParseKvOperator':
       return compileParseKv(c, op, input, scope);
+    case 'EvaluateOperator':
+      return compileEvaluate(c, op, input, scope);
     case 'MvApplyOperator':
       return compileMvApply(c, op, input, scope, subqueryOf(c));
     case 'PartitionOperator':
