@@ -12,7 +12,7 @@ import { kindOf, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
 import { Scope } from './scope';
 import type { Compiler } from './compiler';
-import { clip } from './nodeText';
+import { clip, firstToken } from './nodeText';
 import { operatorParameters } from './operatorSyntax';
 import { compositeKey } from './compositeKey';
 import { child, outputMapping, subqueryColumns, subtableSource, type SubqueryCompiler } from './subquery';
@@ -59,6 +59,7 @@ export function compilePartition(
     );
   }
   const body = (withSource ? child(operand, 'Query') : child(operand, 'Subquery')) as KNode;
+  if (!withSource && strategy !== 'legacy') checkNativeOperators(body, strategy);
   // A scope of its own, as a function body's: values computed in the subquery (toscalar, `as`) are per partition.
   const subScope = new Scope(scope, true);
   const source = subtableSource(input.columns);
@@ -104,6 +105,53 @@ export function compilePartition(
       return out;
     },
   };
+}
+
+/**
+ * The operators partition-operator.md lists for the subquery of the native and shuffle strategies ("Only certain
+ * supported operators can be used"), by Kusto.Language's syntax kind; join, union, `as` and others need legacy.
+ */
+const NATIVE_OPERATORS = new Set([
+  'CountOperator',
+  'DistinctOperator',
+  'ExtendOperator',
+  'MakeSeriesOperator',
+  'MvApplyOperator',
+  'MvExpandOperator',
+  'ParseOperator',
+  'ParseWhereOperator',
+  'ProjectOperator',
+  'ProjectAwayOperator',
+  'ProjectKeepOperator',
+  'ProjectRenameOperator',
+  'ProjectReorderOperator',
+  'ReduceByOperator',
+  'SampleOperator',
+  'SampleDistinctOperator',
+  'ScanOperator',
+  'SearchOperator',
+  'SerializeOperator',
+  'SortOperator',
+  'SummarizeOperator',
+  'TakeOperator',
+  'TopOperator',
+  'TopHittersOperator',
+  'TopNestedOperator',
+  'FilterOperator',
+]);
+
+/** Fails, as Kusto does, when a native or shuffle subquery uses an operator the reference does not list for them. */
+function checkNativeOperators(body: KNode, strategy: string): void {
+  for (let node: KNode | undefined = body; node;) {
+    const isPipe: boolean = kindOf(node) === 'PipeExpression';
+    const op: KNode = isPipe ? (node.Operator as KNode) : node;
+    if (!NATIVE_OPERATORS.has(kindOf(op))) {
+      throw syntaxError(
+        `Semantic error: the '${firstToken(op)}' operator cannot be used in the subquery of 'partition hint.strategy=${strategy}'; the reference lists the operators it takes (use hint.strategy=legacy).`,
+      );
+    }
+    node = isPipe ? (node.Expression as KNode) : undefined;
+  }
 }
 
 /**

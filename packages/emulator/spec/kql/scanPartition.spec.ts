@@ -324,6 +324,25 @@ describe('KQL scan and partition (documented examples)', () => {
       ).to.deep.equal([[1000n]]);
     });
 
+    it('fails, as the reference says, when a native or shuffle subquery uses an operator it does not list', () => {
+      expect(() =>
+        run(db, 'range x from 1 to 3 step 1 | partition hint.strategy=native by x (union (print x = 5))'),
+      ).to.throw(
+        KustoEmulatorError,
+        /the 'union' operator cannot be used in the subquery of 'partition hint.strategy=native'/,
+      );
+      expect(() =>
+        run(db, 'range x from 1 to 3 step 1 | partition hint.strategy=shuffle by x (as P | take 1)'),
+      ).to.throw(KustoEmulatorError, /the 'as' operator cannot be used/);
+      // The legacy strategy takes any operator.
+      expect(run(db, 'range x from 1 to 2 step 1 | partition by x (union (print x = 5))').rows).to.deep.equal([
+        [1n],
+        [5n],
+        [2n],
+        [5n],
+      ]);
+    });
+
     it('refuses the `{ … }` form with the native strategy, naming it', () => {
       expect(() => run(db, 'range x from 1 to 2 step 1 | partition hint.strategy=native by x { print 1 }')).to.throw(
         KustoEmulatorError,
