@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   // far as storage goes, and storage is made for that (every acknowledged change is in its log); waiting to flush
   // would only keep the data directory and the port from a host started again right away.
   process.on('disconnect', () => process.exit(0));
+  // A Ctrl+C in the terminal reaches the whole process group: the host stops gracefully and closes this process
+  // (flushed, acknowledged requests answered); ending here first would look to the host like a crash.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
   const options = JSON.parse(process.argv[2]) as EmulatorOptions;
   const emulator = await startEmulator({
     ...options,

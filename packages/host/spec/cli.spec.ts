@@ -4,7 +4,23 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { hostVersion, parseCommand, UsageError } from '../lib/cli';
 import { spawnHost } from './support/cliProcess';
-import { fixtureScript, makeAppDir } from './support/hostFixture';
+import { eventually, fixtureScript, makeAppDir } from './support/hostFixture';
+
+/** How many processes have `pid` as their parent (Linux: read from /proc). */
+function childrenOf(pid: number): number {
+  let count = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent pid is the 2nd field after the command name, which is in parentheses and may hold spaces.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) count++;
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return count;
+}
 
 describe('the kusto-functions command', () => {
   let appDir: string;
@@ -130,10 +146,15 @@ describe('the kusto-functions command', () => {
     this.timeout(60_000);
     const env = { ...process.env };
     delete env.KustoConnectionString;
-    // The Products example starts the embedded emulator and warms the KQL parser (seconds): a signal sent a second
-    // after the spawn lands during the start, after the command has begun handling signals.
+    // The Products example starts the embedded emulator and warms the KQL parser (seconds): a signal sent once the
+    // emulator's process exists lands during the start, after the command has begun handling signals.
     const host = spawnHost(['start', 'examples/products', '--port', '0', '--volatile'], env);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (fs.existsSync('/proc/self/stat')) {
+      await eventually(() => (childrenOf(host.child.pid!) > 0 ? true : undefined), 30_000);
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect(host.stdout(), 'the signal lands before the start has finished').to.not.contain('Now listening on');
     host.child.kill('SIGTERM');
     expect(await host.exited).to.equal(0);
     expect(host.stdout()).to.contain('Stopping the host...');

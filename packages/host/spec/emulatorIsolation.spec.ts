@@ -62,17 +62,16 @@ describe('the embedded emulator in a process of its own', () => {
       },
     );
     // While the emulator's process fills its heap and ends, the host answers at once.
-    const pings: number[] = [];
-    while (!settled && pings.length < 2000) {
-      const started = performance.now();
+    let pings = 0;
+    while (!settled && pings < 2000) {
       const response = await fetch(`${host.url}/api/ping`);
       expect(response.status).to.equal(200);
-      pings.push(performance.now() - started);
+      pings++;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await hog, 'the request that exhausted the emulator fails').to.be.instanceOf(Error);
-    expect(pings.length).to.be.greaterThan(0);
-    expect(Math.max(...pings)).to.be.lessThan(1000);
+    // Answered 200 throughout; how fast is measured in bench/embeddedEmulator.ts, not here.
+    expect(pings).to.be.greaterThan(0);
 
     await eventually(
       () => (messages().some((m) => m.startsWith('The embedded Kusto emulator serves again')) ? true : undefined),
