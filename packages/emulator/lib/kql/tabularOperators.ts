@@ -38,6 +38,7 @@ import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 import { topRows } from './topRows';
 import { compileWindowed } from './window';
+import { compileMakeSeries } from './makeSeries';
 
 /** Rows a filter tests between two looks at the deadline and the time slice. */
 const FILTER_CHUNK = 4096;
@@ -211,6 +212,8 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
       return compileMvExpand(c, op, input, scope);
     case 'ParseOperator':
       return compileParse(c, op, input, scope);
+    case 'MakeSeriesOperator':
+      return compileMakeSeries(c, op, input, scope);
     case 'ParseWhereOperator':
       return compileParse(c, op, input, scope, true);
     case 'ParseKvOperator':

@@ -12,6 +12,7 @@ import { dynamicFunctions } from './dynamic';
 import { ipFunctions } from './ip';
 import { mathFunctions } from './math';
 import { parsingFunctions } from './parsing';
+import { seriesFunctions } from './series';
 import { sketchFunctions } from './sketch';
 import { stringFunctions } from './string';
 import { tdigestFunctions } from './tdigest';
@@ -40,6 +41,7 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunctionImpl> = new Map(
     ...ipFunctions,
     ...timezoneFunctions,
     ...parsingFunctions,
+    ...seriesFunctions,
     ...sketchFunctions,
     ...tdigestFunctions,
     ...urlFunctions,
