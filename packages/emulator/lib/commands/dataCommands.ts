@@ -189,6 +189,39 @@ function convertValue(from: KustoScalarType, to: Column, value: Value, column: n
   }
 }
 
+/**
+ * The source's rows as the table stores them: its own arrays (a query's result rows are fresh arrays, never the
+ * plans' or a table's), converted in place in the columns whose type differs from the table's. Converting only those,
+ * rather than copying every row, keeps a large `.set-or-append` from holding three copies of its rows.
+ */
+function storedRows(source: ResultTable, columns: Column[]): Value[][] {
+  const width = columns.length;
+  const converted = columns.flatMap((column, i) => (source.columns[i].type === column.type ? [] : [i]));
+  for (const row of source.rows) {
+    for (let i = row.length; i < width; i++) row[i] = null;
+    for (const i of converted) row[i] = convertValue(source.columns[i].type, columns[i], row[i] ?? null, i);
+  }
+  return source.rows;
+}
+
+/**
+ * The rows' size in bytes as the command reports it (OriginalSize, ExtentSize, ColumnSize): an estimate, as the
+ * emulator has no storage format to measure: two bytes a string character, eight a number, a datetime or a timespan,
+ * one a bool, the JSON text of a dynamic value.
+ */
+function estimatedSize(rows: Value[][]): number {
+  let size = 0;
+  for (const row of rows) {
+    for (const v of row) {
+      if (typeof v === 'string') size += 2 * v.length;
+      else if (typeof v === 'number' || typeof v === 'bigint') size += 8;
+      else if (typeof v === 'boolean') size += 1;
+      else if (v !== null) size += JSON.stringify(v).length;
+    }
+  }
+  return size;
+}
+
 /** Runs the query (or `.show` command) after `<|` and returns its first result table. */
 function runSource(
   context: CommandContext,
@@ -199,7 +232,9 @@ function runSource(
   if (text.trimStart().startsWith('.')) {
     if (!/^\s*\.show\b/i.test(text))
       throw syntaxError('Only .show commands can be the source of an ingestion command.');
-    return run(text);
+    // Row arrays of the table's own, as a query's are (storedRows keeps them).
+    const shown = run(text);
+    return { ...shown, rows: shown.rows.map((row) => row.slice()) };
   }
   const results = executeQuery({
     catalog: context.catalog,
@@ -287,9 +322,7 @@ export function ingestFromQuery(
       { code: 'BadRequest_BadArgument' },
     );
   }
-  const rows = source.rows.map((row) =>
-    target.columns.map((column, i) => convertValue(source.columns[i].type, column, row[i] ?? null, i)),
-  );
+  const rows = storedRows(source, target.columns);
 
   if (properties.has('folder')) target.folder = properties.get('folder');
   if (properties.has('docstring')) target.docString = properties.get('docstring');
@@ -303,9 +336,7 @@ export function ingestFromQuery(
   }
   if (schemaChanged || properties.has('folder') || properties.has('docstring')) context.catalog.schemaChanged(database);
   else context.catalog.markChanged(database);
-  const size = extent
-    ? JSON.stringify(extent.rows, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).length
-    : 0;
+  const size = extent ? estimatedSize(extent.rows) : 0;
   return resultTable(
     [
       ['ExtentId', 'guid'],

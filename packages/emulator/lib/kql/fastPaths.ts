@@ -1,11 +1,11 @@
 /**
  * Plans for the commonest row-by-row shapes, built at compile time so that a row pays no conversion, dispatch or
  * allocation the shape does not need: a column compared with a constant (`Value > 500`, `Id == 42`), and `bin()` of a
- * datetime or timespan by a constant size. Each gives exactly the generic plan's results (scalarOperators.ts,
+ * datetime or timespan by a constant size, `range` over longs. Each gives exactly the generic plan's results (scalarOperators.ts,
  * scalars/math.ts); shapes outside the few listed here take the generic plan.
  */
 import type { KustoScalarType, Value } from '../model';
-import type { ScalarPlan } from './runtime';
+import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type RowsRun, type Runtime, type ScalarPlan } from './runtime';
 import { floorDiv, isValidDatetime } from '../values/calendar';
 
 const TICKS = new Set<KustoScalarType>(['long', 'datetime', 'timespan']);
@@ -154,4 +154,49 @@ export function constantBin(
     last = checkValid && !isValidDatetime(b) ? null : b;
     return last;
   };
+}
+
+const MIN_LONG = -(2n ** 63n);
+const MAX_LONG = 2n ** 63n - 1n;
+
+/**
+ * Whether {@link longRange} may run `range` to `end` by `step`: the value after the last one must not leave the long
+ * type, where the generic loop's 64-bit addition wraps around.
+ */
+export function longRangeFits(end: bigint, step: bigint): boolean {
+  const after = end + step;
+  return after >= MIN_LONG && after <= MAX_LONG;
+}
+
+/**
+ * `range` over longs from `start` to `end` by a non-zero `step`: the rows, deadline checks, memory accounting and
+ * row limit of the generic loop (tabularOperators.ts), with one bigint addition and comparison per row.
+ */
+export function* longRange(rt: Runtime, start: bigint, end: bigint, step: bigint): RowsRun {
+  const rows: Row[] = [];
+  const up = step > 0n;
+  let v = start;
+  // A chunk of rows in a plain function (loops in generators run slower).
+  const fill = (limit: number) => {
+    if (up) {
+      while (rows.length < limit && v <= end) {
+        rows.push([v]);
+        v += step;
+      }
+    } else {
+      while (rows.length < limit && v >= end) {
+        rows.push([v]);
+        v += step;
+      }
+    }
+  };
+  for (;;) {
+    const limit = rows.length + 4096;
+    fill(limit);
+    if (rows.length < limit) return rows;
+    rt.tick(4096);
+    rt.chargeRows(4096, 1);
+    if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
+    if (rt.yieldDue) yield;
+  }
 }

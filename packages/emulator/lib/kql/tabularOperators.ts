@@ -37,6 +37,7 @@ import { compileEvaluate } from './evaluate';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 import { topRows } from './topRows';
+import { longRange, longRangeFits } from './fastPaths';
 import { compileWindowed } from './window';
 import { compileMakeSeries } from './makeSeries';
 
@@ -52,20 +53,23 @@ function* filterRows(c: Compiler, input: TabularPlan, predicate: ScalarPlan, out
   const rt = c.runtime;
   const n = rows.length;
   let found = 0;
-  // Tested a chunk at a time in a plain function (loops in generators run slower), giving way between chunks.
-  const scan = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const r = rows[i];
+  let i = 0;
+  // Tested a chunk at a time in a plain function (loops in generators run slower); a costly predicate (a regex over
+  // a long value) may use up the time slice within a chunk, so the chunk ends early when it does.
+  const scan = (to: number) => {
+    while (i < to) {
+      const r = rows[i++];
       if (predicate(r) === true) {
         found++;
         if (out) out.push(r);
       }
+      if (rt.yieldDue) return;
     }
   };
-  for (let from = 0; from < n; from += FILTER_CHUNK) {
-    const to = Math.min(n, from + FILTER_CHUNK);
-    scan(from, to);
-    rt.tick(to - from);
+  while (i < n) {
+    const from = i;
+    scan(Math.min(n, from + FILTER_CHUNK));
+    rt.tick(i - from);
     if (rt.yieldDue) yield;
   }
   return found;
@@ -587,6 +591,8 @@ function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
       if (start === null || end === null || s === null) return [];
       const sign = Math.sign(Number(s));
       if (sign === 0) throw syntaxError("Semantic error: the step of the 'range' operator must not be zero.");
+      if (type === 'long' && stepType === 'long' && longRangeFits(end as bigint, s as bigint))
+        return yield* longRange(rt, start as bigint, end as bigint, s as bigint);
       const rows: Row[] = [];
       for (let v: Value = start; v !== null; v = add(v, s)) {
         const cmp = compareValues(type, v, end);

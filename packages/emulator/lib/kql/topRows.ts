@@ -35,6 +35,20 @@ function orderOf(keys: SortKey[], a: Held, b: Held): number {
   return a.index - b.index;
 }
 
+/**
+ * For one key: whether a later row with key `v` certainly does not come before the held row with key `held` (it is
+ * after it, or equal and so after it by position). Decided here for two numbers (NaN aside) or two bigints, where
+ * compareValues is their natural order; otherwise false, and the full comparison decides.
+ */
+function notBefore(desc: boolean, v: Value, held: Value): boolean {
+  if (typeof v === 'number' && typeof held === 'number') {
+    if (Number.isNaN(v) || Number.isNaN(held)) return false;
+    return desc ? v <= held : v >= held;
+  }
+  if (typeof v === 'bigint' && typeof held === 'bigint') return desc ? v <= held : v >= held;
+  return false;
+}
+
 /** The first `count` rows of `rows` in the order of `keys`. */
 export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: number): RowsRun {
   const rt = c.runtime;
@@ -67,16 +81,22 @@ export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: numbe
     heap[at] = item;
   };
   const width = keys.length;
+  const single = width === 1 ? keys[0] : undefined;
   // The candidate row, reused until one enters the heap (most rows do not).
   let candidate: Held = { index: 0, keys: new Array<Value>(width) };
-  const scan = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
+  let i = 0;
+  // A costly key may use up the time slice within a chunk: the chunk then ends early.
+  const scan = (to: number) => {
+    for (; i < to; i++) {
+      if (rt.yieldDue) return;
       const row = rows[i];
       candidate.index = i;
       for (let k = 0; k < width; k++) candidate.keys[k] = keys[k].plan(row);
       if (heap.length < count) {
         heap.push(candidate);
         siftUp(heap.length - 1);
+      } else if (single && notBefore(single.desc, candidate.keys[0], heap[0].keys[0])) {
+        continue;
       } else if (orderOf(keys, candidate, heap[0]) < 0) {
         heap[0] = candidate;
         siftDown(0);
@@ -85,10 +105,10 @@ export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: numbe
     }
   };
   // Scanned a chunk at a time in a plain function (loops in generators run slower), giving way between chunks.
-  for (let from = 0; from < n; from += CHUNK) {
-    const to = Math.min(n, from + CHUNK);
-    scan(from, to);
-    rt.tick(to - from);
+  while (i < n) {
+    const from = i;
+    scan(Math.min(n, from + CHUNK));
+    rt.tick(i - from);
     if (rt.yieldDue) yield;
   }
   heap.sort((a, b) => orderOf(keys, a, b));
