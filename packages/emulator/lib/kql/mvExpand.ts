@@ -1,7 +1,8 @@
 /**
  * The mv-expand operator: one output row per element of dynamic arrays or property bags, several expressions expanded
  * in parallel (missing elements are null), `kind=bag|array` (or `bagexpansion=`), `with_itemindex=`, `to typeof(T)`
- * (a cast: non-conforming elements become null) and `limit`. A null value yields one row; an empty array or bag none.
+ * (a cast: non-conforming elements become null) and `limit` (default 2147483647; 128 for the legacy `mvexpand`). A null
+ * value yields one row; an empty array or bag none.
  */
 import type { DynamicValue, KustoScalarType, Value } from '../model';
 import { notSupported } from '../errors';
@@ -9,7 +10,7 @@ import { elements, textOf, type KNode } from './language';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import type { Compiler } from './compiler';
-import { clip } from './nodeText';
+import { clip, firstToken } from './nodeText';
 import { named, operatorParameters } from './operatorSyntax';
 import { assemble } from './operatorColumns';
 import { parseDatetime } from '../values/datetimeText';
@@ -78,12 +79,14 @@ export function compileMvExpand(c: Compiler, op: KNode, input: TabularPlan, scop
   const build = assemble(input.columns, columns, targets, "'mv-expand'");
   const limitNode = op.RowLimitClause?.RowLimit;
   const limitPlan = limitNode ? c.scalar(limitNode, [], scope) : undefined;
+  // mv-expand-operator.md: "The legacy version [mvexpand] has a default row limit of 128."
+  const defaultLimit = firstToken(op).toLowerCase() === 'mvexpand' ? 128 : 2147483647;
   const bagAsArray = mode === 'array';
   const rt = c.runtime;
   return {
     columns,
     run: function* () {
-      const limit = limitPlan ? Number(limitPlan([])) : 2147483647;
+      const limit = limitPlan ? Number(limitPlan([])) : defaultLimit;
       const out: Row[] = [];
       for (const row of yield* input.run()) {
         const lists = items.map((i) => expandValue(i.plan(row), bagAsArray));

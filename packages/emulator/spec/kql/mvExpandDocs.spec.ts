@@ -141,6 +141,12 @@ describe('KQL mv-expand (documented examples)', () => {
     ]);
   });
 
+  it('limits the legacy mvexpand to 128 rows per input row by default, mv-expand to 2147483647', () => {
+    expect(run(db, 'print a = range(1, 200) | mvexpand a | count').rows).to.deep.equal([[128n]]);
+    expect(run(db, 'print a = range(1, 200) | mvexpand a limit 150 | count').rows).to.deep.equal([[150n]]);
+    expect(run(db, 'print a = range(1, 200) | mv-expand a | count').rows).to.deep.equal([[200n]]);
+  });
+
   it('produces one row for null and none for an empty array or bag', () => {
     const result = run(
       db,
