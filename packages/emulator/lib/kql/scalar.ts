@@ -17,6 +17,7 @@ import {
   hashKey,
   scalarFunctions,
   type ScalarFunctionImpl,
+  sortedTupleElement,
   unaryOperator,
 } from './scalarApi';
 import { decimalFromNumber } from '../values/decimalValue';
@@ -509,6 +510,8 @@ function compileAccess(c: Compiler, node: KNode, kind: string, columns: Column[]
     return columnReader(columns, (selector.SimpleName as string) ?? node.ReferencedSymbol?.Name);
   }
   if (kindOf(selector) === 'FunctionCallExpression') return compileScalarExpression(c, selector, columns, scope);
+  const sorted = sortedTupleAccess(c, node, kind, columns, scope);
+  if (sorted) return sorted;
   if (typeOf(c, baseNode) !== 'dynamic') throw notSupported(`The member access '${clip(textOf(node))}'`);
   const base = compileScalarExpression(c, baseNode, columns, scope);
   let key: ScalarPlan;
@@ -520,6 +523,41 @@ function compileAccess(c: Compiler, node: KNode, kind: string, columns: Column[]
     key = compileScalarExpression(c, selector.Expression as KNode, columns, scope);
   }
   return (row) => access(base(row), key(row));
+}
+
+/**
+ * `array_sort_asc(a, b, …)[i]` (or _desc): array i of the tuple the call returns, for a constant i (the reference's
+ * "combining summarize and array_sort_asc" example). Other uses of the tuple stay refused.
+ */
+function sortedTupleAccess(
+  c: Compiler,
+  node: KNode,
+  kind: string,
+  columns: Column[],
+  scope: Scope,
+): ScalarPlan | undefined {
+  const call = node.Expression as KNode;
+  if (kind !== 'ElementExpression' || kindOf(call) !== 'FunctionCallExpression') return undefined;
+  const fn = functionName(call).toLowerCase();
+  if (fn !== 'array_sort_asc' && fn !== 'array_sort_desc') return undefined;
+  const args = elements((call.ArgumentList as KNode).Expressions);
+  const argTypes = args.map((a) => typeOf(c, a));
+  const arrays = argTypes.filter((t) => t === 'dynamic').length;
+  if (arrays < 2) return undefined;
+  const index = literalValue((node.Selector as KNode).Expression as KNode);
+  const i = typeof index === 'bigint' || typeof index === 'number' ? Number(index) : NaN;
+  if (!Number.isInteger(i) || i < 0 || i >= arrays) {
+    throw notSupported(`The tuple element '${clip(textOf(node))}' (only a constant index within the tuple)`);
+  }
+  const plans = args.map((a) => compileScalarExpression(c, a, columns, scope));
+  const direction = fn === 'array_sort_asc' ? 1 : -1;
+  return (row) =>
+    sortedTupleElement(
+      direction,
+      i,
+      plans.map((p) => p(row)),
+      argTypes,
+    );
 }
 
 function access(v: Value, key: Value): Value {

@@ -15,6 +15,7 @@ export {
   kustoRegex,
   readDigest,
   scalarFunctions,
+  sortedTupleElement,
   unaryOperator,
   valuesEqual,
   type ScalarContext,

@@ -97,6 +97,30 @@ function sortArray(direction: 1 | -1): ScalarFunctionImpl {
   };
 }
 
+/**
+ * Array `index` of the tuple `array_sort_asc(a1, …, aN[, nulls_last])` (or _desc) returns: the first array sorted,
+ * each other array reordered to match it, null for an array whose length differs from the first's (the reference).
+ */
+export function sortedTupleElement(
+  direction: 1 | -1,
+  index: number,
+  args: Value[],
+  argTypes: KustoScalarType[],
+): Value {
+  const last = argTypes.length - 1;
+  const flag = argTypes[last] === 'bool';
+  const nullsLast = flag ? args[last] !== false : true;
+  const arrays = (flag ? args.slice(0, last) : args).map((a, i) => argDynamic(a, argTypes[i]));
+  const first = arrays[0];
+  const target = arrays[index];
+  if (!Array.isArray(first) || !Array.isArray(target) || target.length !== first.length) return null;
+  const positions = first.map((_v, i) => i);
+  const present = positions.filter((i) => first[i] !== null);
+  present.sort((a, b) => direction * compareValues('dynamic', first[a], first[b]));
+  const nulls = positions.filter((i) => first[i] === null);
+  return (nullsLast ? [...present, ...nulls] : [...nulls, ...present]).map((i) => target[i]);
+}
+
 function setOp(kind: 'union' | 'intersect' | 'difference'): ScalarFunctionImpl {
   return (args, argTypes) => {
     const lists = arrays(args, argTypes);

@@ -23,7 +23,7 @@ import type { ScalarFunctionImpl } from './types';
 export type { ScalarContext, ScalarFunctionImpl } from './types';
 export { argBool, argDynamic, argInt, argLong, argNumber, argString, asResult, convertValue } from './conversion';
 export { formatDatetimeWith, formatTimespanWith } from './datetime';
-export { dynamicIndex } from './dynamic';
+export { dynamicIndex, sortedTupleElement } from './dynamic';
 export { binaryOperator, compareValues, hashKey, hasTerm, unaryOperator, valuesEqual } from './scalarOperators';
 export { kustoRegex, type KustoRegex } from './regex';
 export { hllHash, hllHashes, hllValue } from './sketch';
