@@ -40,6 +40,7 @@ import { topRows } from './topRows';
 import { longRange, longRangeFits } from './fastPaths';
 import { compileWindowed } from './window';
 import { compileMakeSeries } from './makeSeries';
+import { compileTupleOperator } from './seriesStats';
 
 /** Rows a filter tests between two looks at the deadline and the time slice. */
 const FILTER_CHUNK = 4096;
@@ -115,6 +116,8 @@ function countArgument(c: Compiler, node: KNode, scope: Scope, what: string): ()
 export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const windowed = compileWindowed(c, op, input, scope, compileOperator);
   if (windowed) return windowed;
+  const tuple = compileTupleOperator(c, op, input, scope);
+  if (tuple) return tuple;
   const kind = kindOf(op);
   switch (kind) {
     case 'FilterOperator': {

@@ -192,6 +192,41 @@ describe('emulator make-series and series functions (documented examples)', () =
     );
   });
 
+  it('series_stats gives a column per statistic (series-stats-function)', () => {
+    const result = run(
+      db,
+      'print x=dynamic([23, 46, 23, 87, 4, 8, 3, 75, 2, 56, 13, 75, 32, 16, 29]) | project series_stats(x)',
+    );
+    expect(schemaOf(result)).to.deep.equal([
+      'series_stats_x_min:real',
+      'series_stats_x_min_idx:long',
+      'series_stats_x_max:real',
+      'series_stats_x_max_idx:long',
+      'series_stats_x_avg:real',
+      'series_stats_x_stdev:real',
+      'series_stats_x_variance:real',
+    ]);
+    const [[min, minIdx, max, maxIdx, avg, stdev, variance]] = result.rows;
+    expect([min, minIdx, max, maxIdx, avg]).to.deep.equal([2, 8n, 87, 3n, 32.8]);
+    // Published to 15 significant digits.
+    expect(stdev as number).to.be.closeTo(28.5036338535483, 1e-12);
+    expect(variance as number).to.be.closeTo(812.457142857143, 1e-11);
+    const named = run(db, 'print x=dynamic([1, 2, 6]) | extend (mn, mi, mx, xi, av, sd, vr) = series_stats(x), y = 1');
+    expect(schemaOf(named)).to.deep.equal([
+      'x:dynamic',
+      'mn:real',
+      'mi:long',
+      'mx:real',
+      'xi:long',
+      'av:real',
+      'sd:real',
+      'vr:real',
+      'y:long',
+    ]);
+    expect(named.rows).to.deep.equal([[[1, 2, 6], 1, 0n, 6, 2n, 3, Math.sqrt(7), 7, 1n]]);
+    refused('print x=dynamic([1, 2, 6]) | extend (a, b) = series_stats(x)', /2 of series_stats' 7 columns named/);
+  });
+
   it('series_add, series_divide and series_greater work element by element (series-*-function)', () => {
     const result = run(
       db,
