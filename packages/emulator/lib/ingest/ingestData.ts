@@ -6,6 +6,7 @@
 import { TICKS_PER_MS, ticksToIso } from '../clock';
 import { KustoEmulatorError } from '../errors';
 import type { Column, Extent, IngestionMapping, IngestionMappingEntry, Table, Value } from '../model';
+import { PreciseNumber } from '../values/decimalValue';
 import { fromJson, fromText } from '../values/valueReaders';
 import { readDelimited } from './delimitedReader';
 import { delimiterOf, type IngestFormat, isJsonFormat, mappingKindOf } from './formats';
@@ -91,6 +92,7 @@ function convertText(column: Column, value: string | undefined): Value {
 function unixToTicks(value: JsonValue | undefined, perSecond: bigint): bigint | null {
   if (value === undefined || value === null) return null;
   let n: bigint;
+  if (value instanceof PreciseNumber) value = value.value;
   if (typeof value === 'bigint') n = value;
   else if (typeof value === 'number' && Number.isFinite(value)) {
     // Fractions of the unit are kept down to the tick.
@@ -112,7 +114,9 @@ function propertyBagArrayToDictionary(value: JsonValue | undefined): JsonValue |
   if (!Array.isArray(value)) return value;
   const result: { [key: string]: JsonValue } = {};
   for (const item of value) {
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) Object.assign(result, item);
+    if (item !== null && typeof item === 'object' && !Array.isArray(item) && !(item instanceof PreciseNumber)) {
+      Object.assign(result, item);
+    }
   }
   return result;
 }
@@ -197,7 +201,7 @@ export function toRows(request: IngestRequest): Value[][] {
           }
         }
       } else {
-        if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        if (record === null || typeof record !== 'object' || Array.isArray(record) || record instanceof PreciseNumber) {
           throw new KustoEmulatorError(
             `Ingestion failed at row ${number}: the record is not a JSON object (${describe(record)}), so its fields cannot be matched to columns by name. Nothing was ingested.`,
             { code: 'BadRequest_InvalidJson' },

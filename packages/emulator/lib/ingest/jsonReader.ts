@@ -5,9 +5,14 @@
  * column receives the value that was sent.
  */
 import { KustoEmulatorError } from '../errors';
+import { jsonNumber, PreciseNumber } from '../values/decimalValue';
 
-/** A parsed JSON value; integers outside the safe range are bigints. */
-export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
+/**
+ * A parsed JSON value; integers outside the safe range are bigints; in ingestion data, other numbers whose digits a
+ * double does not hold are {@link PreciseNumber}s (for decimal columns).
+ */
+export type JsonValue =
+  null | boolean | number | bigint | string | PreciseNumber | JsonValue[] | { [key: string]: JsonValue };
 
 function invalid(record: number, detail: string): KustoEmulatorError {
   return new KustoEmulatorError(`Invalid JSON in record ${record}: ${detail}.`, {
@@ -20,7 +25,10 @@ class JsonParser {
   private i = 0;
   record = 1;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly precise = false,
+  ) {}
 
   /** The top-level values, in order. */
   readAll(): JsonValue[] {
@@ -156,6 +164,8 @@ class JsonParser {
       const n = Number(text);
       return Number.isSafeInteger(n) ? n : BigInt(text);
     }
+    // More than 15 digits may be more than a double holds: jsonNumber checks (rare, so the common case stays cheap).
+    if (this.precise && match[1].length + (match[2]?.length ?? 1) - 1 > 15) return jsonNumber(text);
     return Number(text);
   }
 }
@@ -168,7 +178,7 @@ export function readJsonValues(text: string): JsonValue[] {
 /** Records of JSON ingestion data: top-level arrays contribute their elements. */
 export function readJsonRecords(text: string): JsonValue[] {
   const records: JsonValue[] = [];
-  for (const value of readJsonValues(text)) {
+  for (const value of new JsonParser(text, true).readAll()) {
     if (Array.isArray(value)) records.push(...value);
     else records.push(value);
   }
@@ -178,6 +188,7 @@ export function readJsonRecords(text: string): JsonValue[] {
 /** A copy of `value` with bigints as numbers: for `dynamic` values, which hold JSON numbers. */
 export function withoutBigints(value: JsonValue): unknown {
   if (typeof value === 'bigint') return Number(value);
+  if (value instanceof PreciseNumber) return value.value;
   if (Array.isArray(value)) return value.map(withoutBigints);
   if (value !== null && typeof value === 'object') {
     const result: Record<string, unknown> = {};

@@ -5,6 +5,7 @@
 import { KustoEmulatorError, notSupported, syntaxError } from '../errors';
 import type { IngestionMapping, IngestionMappingEntry, Table } from '../model';
 import { scalarTypeOf } from '../typeNames';
+import { PreciseNumber } from '../values/decimalValue';
 import type { JsonValue } from './jsonReader';
 import { readJsonValues } from './jsonReader';
 
@@ -200,7 +201,9 @@ export function parseJsonPath(path: string, where: string): PathStep[] {
 export function evaluateJsonPath(record: JsonValue, steps: PathStep[]): JsonValue | undefined {
   let current: JsonValue | undefined = record;
   for (const step of steps) {
-    if (current === null || current === undefined || typeof current !== 'object') return undefined;
+    if (current === null || current === undefined || typeof current !== 'object' || current instanceof PreciseNumber) {
+      return undefined;
+    }
     if ('name' in step) {
       if (Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, step.name)) return undefined;
       current = current[step.name];

@@ -52,6 +52,36 @@ export function decimalResult(d: DecimalNumber, what: string): string | null {
   return text;
 }
 
+/**
+ * A JSON number of ingestion data whose digits a double does not hold (`0.1000000000000000000001`): its text, which a
+ * decimal column takes exactly, and its double, which every other column takes.
+ */
+export class PreciseNumber {
+  constructor(
+    /** The number's JSON text. */
+    readonly text: string,
+    /** The nearest double. */
+    readonly value: number,
+  ) {}
+}
+
+/** The number a JSON number's text denotes: a double, or a {@link PreciseNumber} when the double loses digits. */
+export function jsonNumber(text: string): number | PreciseNumber {
+  const value = Number(text);
+  // Up to 15 significant digits always survive a double; beyond, compare the values.
+  if (
+    text
+      .replace(/[eE].*$/, '')
+      .replace(/[^\d]/g, '')
+      .replace(/^0+/, '').length <= 15
+  )
+    return value;
+  if (!Number.isFinite(value) || !new KustoDecimal(text).eq(new KustoDecimal(String(value)))) {
+    return new PreciseNumber(text, value);
+  }
+  return value;
+}
+
 /** A decimal.js value of a held decimal. */
 export function toDecimalNumber(text: string): DecimalNumber {
   return new KustoDecimal(text);

@@ -19,7 +19,7 @@ import {
   parseLong,
   parseReal,
 } from './primitiveText';
-import { decimalFromLong, decimalFromNumber, parseDecimal } from './decimalValue';
+import { decimalFromLong, decimalFromNumber, parseDecimal, PreciseNumber } from './decimalValue';
 import { parseTimespan } from './timespanText';
 
 function describe(value: unknown): string {
@@ -136,6 +136,13 @@ export function fromText(type: KustoScalarType, text: string): Value {
  */
 export function fromJson(type: KustoScalarType, json: unknown): Value {
   if (json === null || json === undefined) return type === 'string' ? '' : null;
+  if (json instanceof PreciseNumber) {
+    // A decimal column takes every digit; the others the double, as they take any JSON number.
+    if (type !== 'decimal') return fromJson(type, json.value);
+    const exact = parseDecimal(json.text);
+    if (exact === null) throw conversionError(type, json.text);
+    return exact;
+  }
   if (type === 'dynamic') return jsonToDynamic(json);
   if (type === 'string') {
     if (typeof json === 'string') return json;
@@ -178,6 +185,7 @@ function convertPrimitive(type: KustoScalarType, json: number | bigint | boolean
 
 function jsonToDynamic(json: unknown): DynamicValue {
   if (json === null || json === undefined) return null;
+  if (json instanceof PreciseNumber) return json.value;
   if (typeof json === 'bigint') return Number(json);
   if (typeof json === 'number' || typeof json === 'string' || typeof json === 'boolean') return json;
   if (Array.isArray(json)) return json.map(jsonToDynamic);

@@ -33,6 +33,15 @@ describe('emulator decimal through azure-kusto-data', () => {
       DataFormat.JSON,
     );
     await mgmt('.ingest inline into table Money <| g,1e-3');
+    // A JSON number with more digits than a double holds: the decimal column keeps them, the others take the double.
+    await mgmt('.create table Mixed (D:decimal, R:real, Bag:dynamic, S:string)');
+    await mgmt('.alter table Mixed policy streamingingestion enable');
+    const long = '0.1000000000000000000001';
+    await fixture.ingest.ingestFromStream(streamOf(`{"D":${long},"R":${long},"Bag":{"x":${long}},"S":${long}}`), {
+      database: 'db',
+      table: 'Mixed',
+      format: DataFormat.JSON as never,
+    });
   });
 
   it('reads decimal(0.1) + decimal(0.2) back as "0.3", a decimal column', async () => {
@@ -62,6 +71,11 @@ describe('emulator decimal through azure-kusto-data', () => {
       ),
     );
     expect(sums).to.deep.equal([{ s: '0.701', n: 1, mx: '0.3', a: '0.1402' }]);
+  });
+
+  it('keeps every digit of a JSON number in a decimal column, and the double elsewhere', async () => {
+    const rows = rowsOf(await fixture.client.execute('db', 'Mixed | extend x = todecimal(Bag.x)'));
+    expect(rows).to.deep.equal([{ D: '0.1000000000000000000001', R: 0.1, Bag: { x: 0.1 }, S: '0.1', x: '0.1' }]);
   });
 
   it('binds a decimal query parameter exactly', async () => {
