@@ -1,10 +1,9 @@
 /**
  * The parse-kv operator: extends the input with one column per listed key, taken from `key<kv>value<pair>…` text.
- * Evaluated: `with (pair_delimiter=…, kv_delimiter=… [, quote=…] [, escape=…] [, greedy=true])` and
- * `with (regex=…)` (two groups, key and value). The first appearance of a key wins; keys and values are trimmed of
+ * Evaluated: `with (pair_delimiter=…, kv_delimiter=… [, quote=…] [, escape=…] [, greedy=true])`,
+ * `with (regex=…)` (two groups, key and value) and the mode without delimiters. The first appearance of a key wins; keys and values are trimmed of
  * white space; a key not found, or a value that does not convert, is null (empty for a string), as the reference
- * says. Refused: the mode without delimiters (any non-alphanumeric character delimits), whose value boundaries the
- * reference leaves to examples.
+ * says. Without delimiters (`with (quote=…, escape=…)` or no `with`), any non-alphanumeric character delimits.
  */
 import type { KustoScalarType, Value } from '../model';
 import { notSupported } from '../errors';
@@ -77,6 +76,44 @@ function pairsOf(text: string, o: Delimited): [string, string][] {
   return out;
 }
 
+const ALNUM = /[\p{L}\p{N}]/u;
+
+/**
+ * The mode without delimiters, where any non-alphanumeric character delimits: each listed key where it stands as a
+ * word of its own, then one delimiter (white space around it ignored), then a quoted value or a run of
+ * alphanumeric characters (the reference's `ThreadId:458745723, Machine:Node001, Text: Started`).
+ */
+function keysIn(text: string, keys: string[], o: Delimited): [string, string][] {
+  const out: [string, string][] = [];
+  const alnum = (i: number) => i >= 0 && i < text.length && ALNUM.test(text[i]);
+  const skipSpace = (i: number) => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    return i;
+  };
+  for (const key of keys) {
+    for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
+      if (alnum(i - 1) || alnum(i + key.length)) continue;
+      let j = skipSpace(i + key.length);
+      if (j < text.length && !alnum(j) && !o.quotes.some(([open]) => text.startsWith(open, j))) j = skipSpace(j + 1);
+      else if (j === i + key.length) continue;
+      const quote = o.quotes.find(([open]) => text.startsWith(open, j));
+      let value = '';
+      if (quote) {
+        for (j += quote[0].length; j < text.length && !text.startsWith(quote[1], j); j++) {
+          if (o.escapes.includes(text[j]) && j + 1 < text.length) j++;
+          value += text[j];
+        }
+      } else {
+        while (alnum(j)) value += text[j++];
+        if (value === '') continue;
+      }
+      out.push([key, value]);
+      break;
+    }
+  }
+  return out;
+}
+
 /** Compiles `input | parse-kv expr as (key:type, …) with (…)`. */
 export function compileParseKv(c: Compiler, op: KNode, input: TabularPlan, scope: Scope): TabularPlan {
   const columns = c.columns(op);
@@ -103,8 +140,9 @@ export function compileParseKv(c: Compiler, op: KNode, input: TabularPlan, scope
   } else {
     const pair = one('pair_delimiter');
     const kv = one('kv_delimiter');
-    if (typeof pair !== 'string' || typeof kv !== 'string' || pair === '' || kv === '') {
-      throw notSupported("'parse-kv' without pair_delimiter and kv_delimiter");
+    const undelimited = pair === undefined && kv === undefined && one('greedy') === undefined;
+    if (!undelimited && (typeof pair !== 'string' || typeof kv !== 'string' || pair === '' || kv === '')) {
+      throw notSupported("'parse-kv' with only one of pair_delimiter and kv_delimiter, or greedy without them");
     }
     const quotes = (props.get('quote') ?? []).map((q): [string, string] => {
       const s = String(q);
@@ -118,8 +156,8 @@ export function compileParseKv(c: Compiler, op: KNode, input: TabularPlan, scope
         throw notSupported(`The parse-kv property '${name}'`);
       }
     }
-    const options: Delimited = { pair, kv, quotes, escapes, greedy };
-    extract = (text) => pairsOf(text, options);
+    const options: Delimited = { pair: String(pair ?? ''), kv: String(kv ?? ''), quotes, escapes, greedy };
+    extract = undelimited ? (text) => keysIn(text, keys, options) : (text) => pairsOf(text, options);
   }
   const sourceNode = op.Expression as KNode;
   const source = c.scalar(sourceNode, input.columns, scope);

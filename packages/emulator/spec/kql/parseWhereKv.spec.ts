@@ -144,11 +144,28 @@ describe('KQL parse-where and parse-kv', () => {
       expect(result.rows).to.deep.equal([[1n, 'x', null, '']]);
     });
 
-    it('refuses the mode without delimiters, whose value boundaries the reference leaves to examples', () => {
+    it('without delimiters takes any non-alphanumeric character as one (the reference examples)', () => {
+      const plain = run(
+        db,
+        `print str="2021-01-01T10:00:34 [INFO] ThreadId:458745723, Machine:Node001, Text: Started"
+        | parse-kv str as (Text: string, ThreadId:long, Machine: string)
+        | project-away str`,
+      );
+      expect(plain.rows).to.deep.equal([['Started', 458745723n, 'Node001']]);
+      const quoted = run(
+        db,
+        String.raw`print str="2021-01-01T10:00:34 [INFO] ThreadId:458745723, Machine:Node001, Text: 'The service \\' is up'"
+        | parse-kv str as (Text: string, ThreadId:long, Machine: string) with (quote="'", escape='\\')
+        | project-away str`,
+      );
+      expect(quoted.rows).to.deep.equal([["The service ' is up", 458745723n, 'Node001']]);
+    });
+
+    it('refuses one delimiter without the other', () => {
       expectNotSupported(
         db,
-        `print str="ThreadId:458745723, Machine:Node001" | parse-kv str as (ThreadId:long)`,
-        /parse-kv' without pair_delimiter and kv_delimiter/,
+        `print str="a=1" | parse-kv str as (a:long) with (kv_delimiter='=')`,
+        /only one of pair_delimiter and kv_delimiter/,
       );
     });
   });
