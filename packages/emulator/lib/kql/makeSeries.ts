@@ -147,7 +147,8 @@ export function compileMakeSeries(c: Compiler, op: KNode, input: TabularPlan, sc
       fallback = () => {
         const v = plan([]);
         const converted = convertValue(v, from, type);
-        if (v !== null && converted === null) {
+        // A default that the aggregate's type holds exactly (0 for an avg); another (1.5 for a count) is refused.
+        if (v !== null && (converted === null || Number(converted) !== Number(v))) {
           throw notSupported(`The make-series default '${clip(textOf(defaultNode))}' for ${what} (of type ${type})`);
         }
         return converted;
@@ -187,6 +188,9 @@ export function compileMakeSeries(c: Compiler, op: KNode, input: TabularPlan, sc
     );
   }
   const stepType = c.scalarTypeOf(stepNode, 'the make-series step');
+  if ((axisType === 'long' || axisType === 'int') && stepType !== 'long' && stepType !== 'int') {
+    throw notSupported(`make-series on a ${axisType} axis with a ${stepType} step`);
+  }
   const bound = (node: KNode | undefined): (() => Value) | undefined => {
     if (!node) return undefined;
     const plan = c.converted(node, [], scope, axisType);
@@ -278,7 +282,11 @@ export function compileMakeSeries(c: Compiler, op: KNode, input: TabularPlan, sc
         if ((i & 4095) === 4095) rt.tick(4096);
         if (rt.yieldDue) yield;
       }
-      if (groups.size === 0 && nonempty && keyPlans.length === 0) groups.set('', { keys: [], bins: new Map() });
+      if (groups.size === 0 && nonempty) {
+        // Which groups a by-clause would give over no rows the reference does not say.
+        if (keyPlans.length > 0) throw notSupported('make-series kind=nonempty with a by-clause over no rows');
+        groups.set('', { keys: [], bins: new Map() });
+      }
 
       const defaults = series.map((s) => toDynamic(s.fallback(), s.type));
       const out: Row[] = [];

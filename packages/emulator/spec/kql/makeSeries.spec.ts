@@ -93,6 +93,14 @@ describe('emulator make-series and series functions (documented examples)', () =
   });
 
   it('refuses make-series forms the reference leaves open, naming them', () => {
+    refused(
+      'Sales | make-series n=count() default=1.5 on Timestamp from datetime(2016-09-10) to datetime(2016-09-12) step 1d',
+      /make-series default '1.5' for 'count\(\)'/,
+    );
+    refused(
+      'Sales | take 0 | make-series kind=nonempty count() on Timestamp from datetime(2016-09-10) to datetime(2016-09-12) step 1d by Fruit',
+      /kind=nonempty with a by-clause over no rows/,
+    );
     refused('Sales | make-series count() on Timestamp step 1d by Fruit', /make-series with a by-clause and no 'from'/);
     refused(
       'Sales | make-series count() on Timestamp from datetime(2016-09-10) to datetime(2016-09-11) step 1d by Fruit',
