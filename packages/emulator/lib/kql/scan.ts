@@ -18,7 +18,7 @@ import { convertValue } from './scalarApi';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type ScalarPlan, type TabularPlan } from './runtime';
 import type { Scope } from './scope';
 import type { Compiler } from './compiler';
-import { clip } from './nodeText';
+import { clip, firstToken } from './nodeText';
 import { operatorParameters } from './operatorSyntax';
 import { child, withoutMatchId } from './subquery';
 
@@ -69,6 +69,7 @@ export function compileScan(c: Compiler, op: KNode, input: TabularPlan, scope: S
   let output = columns;
   const last = columns[columns.length - 1];
   if (!matchIdName && last?.name === 'match_id' && !evalColumns.some((col) => col.name === 'match_id')) {
+    checkConsumers(op);
     output = columns.slice(0, -1);
   }
   const declaredNames = new Set(declared.map((d) => d.column.name));
@@ -215,6 +216,60 @@ export function compileScan(c: Compiler, op: KNode, input: TabularPlan, scope: S
   };
   if (output !== columns) withoutMatchId.add(plan);
   return plan;
+}
+
+/** Operators after a scan that keep its columns as they are (the check goes on to the next one). */
+const KEEP_COLUMNS = new Set(['FilterOperator', 'TakeOperator', 'SortOperator', 'TopOperator', 'SerializeOperator']);
+
+/** Operators after a scan that build their columns by name from the analysis: the missing `match_id` is no matter. */
+const BY_NAME = new Set([
+  'ProjectOperator',
+  'SummarizeOperator',
+  'CountOperator',
+  'GetSchemaOperator',
+  'RenderOperator',
+]);
+
+/**
+ * Without `with_match_id=`, the scan's rows lack the `match_id` column Kusto.Language's schema has (see compileScan),
+ * and operators that follow take their columns from that schema. Those that select or aggregate by name (or keep the
+ * rows as they are) work; any other is refused here, naming it, rather than given rows of another shape. Subqueries of
+ * partition and mv-apply leave the column out of their result too, so the check goes on after them.
+ */
+function checkConsumers(scan: KNode): void {
+  let node: KNode = scan;
+  for (;;) {
+    const parent = child(node, 'Parent');
+    const kind = parent ? kindOf(parent) : '';
+    if (parent && kind === 'PipeExpression' && (parent.Operator === node || parent.Expression === node)) {
+      if (parent.Operator === node) {
+        node = parent;
+        continue;
+      }
+      const next = parent.Operator as KNode;
+      const nextKind = kindOf(next);
+      if (BY_NAME.has(nextKind)) return;
+      if (!KEEP_COLUMNS.has(nextKind)) {
+        throw notSupported(
+          `The '${firstToken(next)}' operator after a 'scan' without with_match_id= (Kusto.Language's schema has a match_id column the reference's scan examples do not show; name it with with_match_id=, or project the columns first)`,
+        );
+      }
+      node = parent;
+      continue;
+    }
+    if (parent && kind === 'ParenthesizedExpression') {
+      node = parent;
+      continue;
+    }
+    if (parent && (kind === 'PartitionSubquery' || kind === 'MvApplySubqueryExpression')) {
+      node = child(parent, 'Parent') as KNode;
+      continue;
+    }
+    if (kind === 'ExpressionStatement') return;
+    throw notSupported(
+      `A 'scan' without with_match_id= used as a table here (Kusto.Language's schema has a match_id column the reference's scan examples do not show; name it with with_match_id=)`,
+    );
+  }
 }
 
 /**

@@ -239,6 +239,29 @@ describe('KQL scan and partition (documented examples)', () => {
       ]);
     });
 
+    it('leaves match_id out where the operators after the scan allow, and refuses the others by name', () => {
+      const scan = 'range x from 1 to 3 step 1 | scan declare (c:long=0) with (step s1: true => c = x + s1.c;)';
+      expect(run(db, `${scan} | where x > 1 | project x, c`).rows).to.deep.equal([
+        [2n, 3n],
+        [3n, 6n],
+      ]);
+      expect(run(db, `(${scan}) | summarize n = count()`).rows).to.deep.equal([[3n]]);
+      expect(schemaOf(run(db, `${scan} | getschema`))).to.have.length(4);
+      expect(run(db, `${scan} | getschema`).rows.map((r) => r[0])).to.deep.equal(['x', 'c']);
+      const refused = /The 'extend' operator after a 'scan' without with_match_id=/;
+      expectNotSupported(db, `${scan} | where x > 1 | extend z = 1`, refused);
+      expectNotSupported(db, `${scan} | union (print x = 9)`, /The 'union' operator after a 'scan'/);
+      expectNotSupported(db, `let S = ${scan}; S | count`, /A 'scan' without with_match_id= used as a table here/);
+      // With with_match_id= the column is the reference's own, and every operator may follow.
+      expect(
+        run(db, `${scan.replace('scan', 'scan with_match_id=m')} | extend z = 1 | project c, m, z`).rows,
+      ).to.deep.equal([
+        [1n, 0n, 1n],
+        [3n, 0n, 1n],
+        [6n, 0n, 1n],
+      ]);
+    });
+
     it('refuses the forms it does not evaluate, by name', () => {
       const refused = (query: string, construct: RegExp): void => expectNotSupported(db, query, construct);
       refused(`datatable(a:long)[1] | scan with (step s1 output=last: a > 0;)`, /'output=last' of the scan step 's1'/);
