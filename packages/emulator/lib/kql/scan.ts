@@ -56,7 +56,9 @@ export function compileScan(c: Compiler, op: KNode, input: TabularPlan, scope: S
   for (const d of declareClause ? elements(child(declareClause, 'Declarations') as never) : []) {
     const name = ((d.NameAndType as KNode).Name as KNode).SimpleName as string;
     const type: KustoScalarType | undefined = columns.find((col) => col.name === name)?.type;
-    if (!type) throw notSupported(`The declared column '${name}' of 'scan'`);
+    if (!type || input.columns.some((col) => col.name === name)) {
+      throw notSupported(`The declared column '${name}' of 'scan'`);
+    }
     const value = d.DefaultValue?.Value as KNode | undefined;
     declared.push({
       column: { name, type },
