@@ -7,6 +7,7 @@
 import type { KustoScalarType, Value } from '../model';
 import { MAX_INTERMEDIATE_ROWS, tooManyRows, type Row, type RowsRun, type Runtime, type ScalarPlan } from './runtime';
 import { floorDiv, isValidDatetime } from '../values/calendar';
+import { registerColumnComparison, type ColumnComparison } from './columnVectors';
 
 const TICKS = new Set<KustoScalarType>(['long', 'datetime', 'timespan']);
 const ORDERING = new Set(['<', '<=', '>', '>=']);
@@ -56,39 +57,11 @@ export function constantComparison(
   const k = converted as number;
   // Null on the left: null for ordering, false for == and true for != (Kusto's rules, as the generic operators have).
   if (column !== undefined) {
-    const i = column;
-    switch (op) {
-      case '==':
-        return (row) => {
-          const v = row[i];
-          return v === null ? false : v === k;
-        };
-      case '!=':
-        return (row) => {
-          const v = row[i];
-          return v === null ? true : v !== k;
-        };
-      case '<':
-        return (row) => {
-          const v = row[i];
-          return v === null ? null : (v as number) < k;
-        };
-      case '<=':
-        return (row) => {
-          const v = row[i];
-          return v === null ? null : (v as number) <= k;
-        };
-      case '>':
-        return (row) => {
-          const v = row[i];
-          return v === null ? null : (v as number) > k;
-        };
-      default:
-        return (row) => {
-          const v = row[i];
-          return v === null ? null : (v as number) >= k;
-        };
+    const plan = columnComparisonPlan(op, column, k);
+    if (typeof converted === 'number' || typeof converted === 'bigint') {
+      registerColumnComparison(plan, { column, op: op as ColumnComparison['op'], constant: Number(converted) });
     }
+    return plan;
   }
   switch (op) {
     case '==':
@@ -119,6 +92,42 @@ export function constantComparison(
     default:
       return (row) => {
         const v = left(row);
+        return v === null ? null : (v as number) >= k;
+      };
+  }
+}
+
+/** `row[i] op k`, reading the column itself. */
+function columnComparisonPlan(op: string, i: number, k: number): ScalarPlan {
+  switch (op) {
+    case '==':
+      return (row) => {
+        const v = row[i];
+        return v === null ? false : v === k;
+      };
+    case '!=':
+      return (row) => {
+        const v = row[i];
+        return v === null ? true : v !== k;
+      };
+    case '<':
+      return (row) => {
+        const v = row[i];
+        return v === null ? null : (v as number) < k;
+      };
+    case '<=':
+      return (row) => {
+        const v = row[i];
+        return v === null ? null : (v as number) <= k;
+      };
+    case '>':
+      return (row) => {
+        const v = row[i];
+        return v === null ? null : (v as number) > k;
+      };
+    default:
+      return (row) => {
+        const v = row[i];
         return v === null ? null : (v as number) >= k;
       };
   }

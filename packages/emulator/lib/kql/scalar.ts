@@ -23,6 +23,7 @@ import {
 import { decimalFromNumber } from '../values/decimalValue';
 import { fromJson } from '../values/valueReaders';
 import { constantBin, constantComparison } from './fastPaths';
+import { columnRead, registerColumnReader } from './columnVectors';
 import { compileWindowCall } from './window';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
@@ -153,15 +154,13 @@ function compileName(c: Compiler, node: KNode, columns: Column[], scope: Scope):
   throw notSupported(`The reference '${name}' in a scalar context`);
 }
 
-/** The column each column-reading plan reads, so comparisons with a constant can read the row themselves. */
-const columnIndexes = new WeakMap<ScalarPlan, number>();
-
 /** A plan reading column `name` of the row. */
 export function columnReader(columns: Column[], name: string): ScalarPlan {
   const index = columns.findIndex((col) => col.name === name);
   if (index < 0) throw syntaxError(`Semantic error: failed to resolve column '${name}'.`);
   const plan: ScalarPlan = (row) => row[index];
-  columnIndexes.set(plan, index);
+  // Known as a column read, so comparisons with a constant and sorts can read the column themselves.
+  registerColumnReader(plan, index);
   return plan;
 }
 
@@ -174,7 +173,7 @@ function compileBinary(c: Compiler, node: KNode, op: string, columns: Column[], 
   if (constants.has(right)) {
     const r = constants.get(right) as Value;
     if (constants.has(left)) return constant(fn(constants.get(left) as Value, r));
-    const fast = constantComparison(op, typeOf(c, leftNode), typeOf(c, rightNode), r, left, columnIndexes.get(left));
+    const fast = constantComparison(op, typeOf(c, leftNode), typeOf(c, rightNode), r, left, columnRead(left));
     return fast ?? ((row) => fn(left(row), r));
   }
   return (row) => fn(left(row), right(row));

@@ -38,6 +38,7 @@ import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 import { topRows } from './topRows';
 import { longRange, longRangeFits } from './fastPaths';
+import { columnComparison, columnVector, scanComparison } from './columnVectors';
 import { compileWindowed } from './window';
 import { compileMakeSeries } from './makeSeries';
 import { compileTupleOperator } from './seriesStats';
@@ -55,9 +56,17 @@ function* filterRows(c: Compiler, input: TabularPlan, predicate: ScalarPlan, out
   const n = rows.length;
   let found = 0;
   let i = 0;
+  // A column compared with a constant reads the column's vector (columnVectors.ts) when one is kept for these rows.
+  const comparison = columnComparison(predicate);
+  const vector = comparison && columnVector(rows, comparison.column);
   // Tested a chunk at a time in a plain function (loops in generators run slower); a costly predicate (a regex over
   // a long value) may use up the time slice within a chunk, so the chunk ends early when it does.
   const scan = (to: number) => {
+    if (vector) {
+      found += scanComparison(comparison, vector, rows, predicate, i, to, out);
+      i = to;
+      return;
+    }
     while (i < to) {
       const r = rows[i++];
       if (predicate(r) === true) {

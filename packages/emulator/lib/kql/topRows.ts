@@ -4,16 +4,25 @@
  * comparison with the heap's worst row. Same order rules as the sort: nulls first or last as each key says, NaN
  * before numbers (compareValues), ties kept in input order.
  */
-import type { Value } from '../model';
+import type { KustoScalarType, Value } from '../model';
 import type { Row, RowsRun } from './runtime';
 import type { Compiler } from './compiler';
 import type { SortKey } from './tabularOperators';
 import { compareValues } from './scalarApi';
+import { columnRead, columnVector } from './columnVectors';
 
 /** One row held in the heap: its position in the input and its key values. */
 interface Held {
   index: number;
   keys: Value[];
+}
+
+/** Key types whose values are numbers or bigints, which a column vector holds. */
+const NUMBER_TYPES = new Set<KustoScalarType>(['real', 'int', 'long', 'datetime', 'timespan']);
+
+/** A key value as a double, NaN for anything else than a number or bigint. */
+function asDouble(v: Value): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
 }
 
 /** Rows computed between two looks at the deadline and the time slice. */
@@ -84,11 +93,21 @@ export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: numbe
   const single = width === 1 ? keys[0] : undefined;
   // The candidate row, reused until one enters the heap (most rows do not).
   let candidate: Held = { index: 0, keys: new Array<Value>(width) };
+  // One key that is a number column: rows whose double is certainly after the heap's root are passed over without
+  // reading their row (columnVectors.ts; NaN, null and a double equal to the root's go the full way).
+  const column = single && NUMBER_TYPES.has(single.type) ? columnRead(single.plan) : undefined;
+  const vector = column === undefined ? undefined : columnVector(rows, column);
+  const desc = single?.desc ?? false;
+  let rootDouble = NaN;
   let i = 0;
   // A costly key may use up the time slice within a chunk: the chunk then ends early.
   const scan = (to: number) => {
     for (; i < to; i++) {
       if (rt.yieldDue) return;
+      if (vector !== undefined) {
+        const d = vector[i];
+        if (desc ? d < rootDouble : d > rootDouble) continue;
+      }
       const row = rows[i];
       candidate.index = i;
       for (let k = 0; k < width; k++) candidate.keys[k] = keys[k].plan(row);
@@ -102,6 +121,7 @@ export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: numbe
         siftDown(0);
       } else continue;
       candidate = { index: 0, keys: new Array<Value>(width) };
+      if (vector !== undefined && heap.length === count) rootDouble = asDouble(heap[0].keys[0]);
     }
   };
   // Scanned a chunk at a time in a plain function (loops in generators run slower), giving way between chunks.

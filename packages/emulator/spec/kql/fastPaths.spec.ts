@@ -87,4 +87,50 @@ describe('KQL fast paths keep the generic results', () => {
       expect(ids(`T | top 3 by ${key}`), key).to.deep.equal(ids(`T | order by ${key} | take 3`));
     }
   });
+
+  describe('over a stored table large enough for column vectors (each query run twice: the second reads vectors)', () => {
+    const BASE = 2n ** 60n; // longs beyond 2^53: neighbours share one double, so only the exact value decides
+    const n = 20_000;
+    const real = (i: number) => (i % 7 === 0 ? null : i % 11 === 0 ? nan : i / 10);
+    const rows = Array.from({ length: n }, (_, i) => [BASE + BigInt(i), real(i)]);
+    const big = database('Big', [table('Big', 'Id:long, R:real', rows)]);
+    const twice = (q: string) => {
+      const first = run(big, q).rows;
+      expect(run(big, q).rows, `${q}, second run`).to.deep.equal(first);
+      return first;
+    };
+    const count = (q: string) => Number(twice(q)[0][0]);
+    const where = (test: (r: number | null) => boolean) => rows.filter((r) => test(r[1] as number | null)).length;
+
+    it('compares a long column with a constant exactly, beyond 2^53', () => {
+      expect(twice(`Big | where Id == ${BASE + 5n}`)).to.deep.equal([[BASE + 5n, real(5)]]);
+      expect(count(`Big | where Id > ${BASE + 19_990n} | count`)).to.equal(9);
+      expect(count(`Big | where Id <= ${BASE + 3n} | count`)).to.equal(4);
+      expect(count(`Big | where Id != ${BASE + 3n} | count`)).to.equal(n - 1);
+    });
+
+    it('compares a real column with nulls and NaN as the generic operators do', () => {
+      expect(count('Big | where R > 100 | count')).to.equal(where((r) => r !== null && r > 100));
+      expect(count('Big | where R <= 100 | count')).to.equal(where((r) => r !== null && r <= 100));
+      expect(count('Big | where R == 50 | count')).to.equal(1);
+      // null != 5 and NaN != 5 are true.
+      expect(count('Big | where R != 5 | count')).to.equal(n - 1);
+      expect(count('Big | where R >= 1999.6 | count')).to.equal(where((r) => r !== null && r >= 1999.6));
+    });
+
+    it('keeps top rows in the full sort order: nulls, NaN, rounding ties', () => {
+      const ids = (q: string) => twice(q).map((r) => Number((r[0] as bigint) - BASE));
+      expect(ids('Big | top 3 by Id desc')).to.deep.equal([19_999, 19_998, 19_997]);
+      expect(ids('Big | top 3 by Id asc')).to.deep.equal([0, 1, 2]);
+      // Ascending: nulls first (i % 7 == 0), in input order.
+      expect(ids('Big | top 4 by R asc')).to.deep.equal([0, 7, 14, 21]);
+      // Ascending with nulls last: NaN first (i % 11 == 0 and not % 7), then the smallest numbers.
+      expect(ids('Big | top 4 by R asc nulls last')).to.deep.equal([11, 22, 33, 44]);
+      // 19,999 holds null (nulls last), 19,998 NaN (before numbers, so after them descending).
+      expect(ids('Big | top 3 by R desc')).to.deep.equal([19_997, 19_996, 19_995]);
+      for (const key of ['R', 'R asc', 'R desc nulls first', 'Id']) {
+        expect(ids(`Big | top 25 by ${key}`), key).to.deep.equal(ids(`Big | order by ${key} | take 25`));
+      }
+    });
+  });
 });
