@@ -1,8 +1,6 @@
 /**
- * Text of numbers (long, int, real, decimal), bools and guids: how the emulator reads and writes them, and the ranges
- * of the integer types.
- *
- * decimal is held as a double (see model.ts), so it carries about 15 significant digits, not 28.
+ * Text of numbers (long, int, real), bools and guids: how the emulator reads and writes them, and the ranges of the
+ * integer types. decimal, exact, is in decimalValue.ts.
  */
 
 /** Smallest 64-bit value (long, timespan ticks). */
@@ -89,16 +87,4 @@ export function formatReal(x: number): string {
     return `${x < 0 ? '-' : ''}${mantissa}E${e}`;
   }
   return String(x);
-}
-
-/** Text of a decimal: plain digits, never an exponent (`0.0000001`, `1000000000000000000000`). */
-export function formatDecimal(x: number): string {
-  if (!Number.isFinite(x)) return formatReal(x);
-  if (x === 0) return '0';
-  const { digits, exponent } = shortestDigits(x);
-  let text: string;
-  if (exponent < 0) text = `0.${'0'.repeat(-exponent - 1)}${digits}`;
-  else if (digits.length <= exponent + 1) text = digits + '0'.repeat(exponent + 1 - digits.length);
-  else text = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
-  return x < 0 ? `-${text}` : text;
 }

@@ -13,7 +13,8 @@ import {
 } from '../../lib/values/calendar';
 import { formatDatetime, parseDatetime } from '../../lib/values/datetimeText';
 import { parseDynamicLiteral, parseLiteral, typeOfLiteral } from '../../lib/values/literalText';
-import { formatDecimal, formatReal, parseGuid } from '../../lib/values/primitiveText';
+import { decimalFromNumber } from '../../lib/values/decimalValue';
+import { formatReal, parseGuid } from '../../lib/values/primitiveText';
 import { formatTimespan, parseTimespan } from '../../lib/values/timespanText';
 import { fromJson, fromText, parseParameterValue } from '../../lib/values/valueReaders';
 import { toJson, toText } from '../../lib/values/valueWriters';
@@ -169,8 +170,8 @@ describe('emulator values', () => {
       expect(formatReal(123456789012345)).to.equal('123456789012345');
       expect(formatReal(0.0001)).to.equal('0.0001');
       expect(formatReal(0.00001)).to.equal('1E-05');
-      expect(formatDecimal(1e-7)).to.equal('0.0000001');
-      expect(formatDecimal(1e21)).to.equal('1000000000000000000000');
+      expect(toText('decimal', decimalFromNumber(1e-7))).to.equal('0.0000001');
+      expect(toText('decimal', decimalFromNumber(1e21))).to.equal('1000000000000000000000');
       expect(toJson('decimal', '123.45678')).to.equal('123.45678');
     });
   });
