@@ -1,7 +1,7 @@
 /**
  * `evaluate` plugins. Evaluated: `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict='error'|'replace_source'])`,
  * `pivot(PivotColumn [, Aggregation] [, Column, …])`, each with or without an output schema (`: (*, a:long)`), and
- * `narrow()`. Every other plugin is refused by name.
+ * `narrow()`, and `ipv4_lookup` (ipv4Lookup.ts). Every other plugin is refused by name.
  *
  * Without an output schema, bag_unpack's and pivot's columns depend on the data (Kusto runs the input to find them;
  * the analysis does not know them): bag_unpack's are the input columns but the bag, then one column per distinct
@@ -20,6 +20,7 @@ import { convertValue, hashKey } from './scalarApi';
 import { literalValue } from './literals';
 import { compositeKey } from './compositeKey';
 import { compileAggregate, isAggregateCall, type Aggregate, type AggregateState } from './aggregates';
+import { compileIpv4Lookup } from './ipv4Lookup';
 
 /** The Kusto type of one slot value, as bag_unpack types a column whose values all have it. */
 function typeOfSlot(v: DynamicValue): KustoScalarType {
@@ -52,6 +53,8 @@ export function compileEvaluate(c: Compiler, op: KNode, input: TabularPlan, scop
       return compilePivot(c, op, input, scope, args);
     case 'narrow':
       return compileNarrow(c, op, input);
+    case 'ipv4_lookup':
+      return compileIpv4Lookup(c, op, input, scope, args.positional, args.named);
     default:
       throw notSupported(`The evaluate plugin '${functionName(call)}'`);
   }
