@@ -259,6 +259,21 @@ describe('emulator make-series and series functions (documented examples)', () =
       'print s1 = dynamic([1,2,4]), s2 = dynamic([4,2,1]) | extend s1_greater_s2 = series_greater(s1, s2)',
     );
     expect(column(greater, 's1_greater_s2')).to.deep.equal([[false, false, true]]);
+    const compared = run(
+      db,
+      `print s1 = dynamic([1,2,4]), s2 = dynamic([4,2,1])
+       | project ge = series_greater_equals(s1, s2), lt = series_less(s1, s2), le = series_less_equals(s1, s2),
+                 eq = series_equals(s1, s2), ne = series_not_equals(s1, s2)`,
+    );
+    expect(compared.rows).to.deep.equal([
+      [
+        [false, true, true],
+        [true, false, false],
+        [true, true, false],
+        [false, true, false],
+        [true, false, true],
+      ],
+    ]);
     // "Any non-numeric element or non-existing element (arrays of different sizes) yields a null element value."
     const ragged = run(
       db,
