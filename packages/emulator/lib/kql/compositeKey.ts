@@ -13,6 +13,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * Equal values still make equal keys: the form depends on the value alone.
  */
 export function groupKey(type: KustoScalarType, v: Value): unknown {
+  // A string is its own key (hashKey's too), the commonest group key.
+  if (type === 'string') return v;
   if (typeof v === 'bigint' && (type === 'long' || type === 'datetime' || type === 'timespan')) {
     return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
   }

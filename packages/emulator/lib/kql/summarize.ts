@@ -115,27 +115,41 @@ export function compileSummarize(c: Compiler, op: KNode, input: TabularPlan, sco
         return [finish([], states)];
       }
       const groups = new Map<unknown, { keys: Value[]; states: AggregateState[] }>();
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i];
-        let k: unknown;
-        let keys: Value[] | undefined;
-        if (single) {
-          // One key: no per-row key array, the hash of the value is the group's Map key.
-          const v = single(row);
-          k = groupKey(keyTypes[0], v);
-          if (!groups.has(k)) keys = [v];
-        } else {
-          keys = keyPlans.map((p) => p(row));
-          k = compositeKey(keyTypes, keys);
+      const n = rows.length;
+      let i = 0;
+      // Grouped a chunk at a time in a plain function (loops in generators run slower); a costly key or aggregate may
+      // use up the time slice within a chunk, so the chunk ends early when it does.
+      const scan = (to: number) => {
+        while (i < to) {
+          const row = rows[i++];
+          let g;
+          if (single) {
+            // One key: no per-row key array, the hash of the value is the group's Map key.
+            const v = single(row);
+            const k = groupKey(keyTypes[0], v);
+            g = groups.get(k);
+            if (!g) {
+              g = { keys: [v], states: create() };
+              groups.set(k, g);
+            }
+          } else {
+            const keys = keyPlans.map((p) => p(row));
+            const k = compositeKey(keyTypes, keys);
+            g = groups.get(k);
+            if (!g) {
+              g = { keys, states: create() };
+              groups.set(k, g);
+            }
+          }
+          const states = g.states;
+          for (let j = 0; j < states.length; j++) states[j].add(row);
+          if (rt.yieldDue) return;
         }
-        let g = groups.get(k);
-        if (!g) {
-          g = { keys: keys as Value[], states: create() };
-          groups.set(k, g);
-        }
-        const states = g.states;
-        for (let j = 0; j < states.length; j++) states[j].add(row);
-        if ((i & 4095) === 4095) rt.tick(4096);
+      };
+      while (i < n) {
+        const from = i;
+        scan(Math.min(n, from + 4096));
+        rt.tick(i - from);
         if (rt.yieldDue) yield;
       }
       const out: Row[] = [];
