@@ -3,7 +3,7 @@
  * [asc|desc]` partitions the rows its parent clause kept by Expr, aggregates each partition, and keeps the N best
  * (all when N is omitted); the result has two columns per clause, Expr's value and its aggregate (named by the
  * analysis: `State`, `aggregated_State`, or the names given). Rows come level by level in each clause's order, ties
- * in the order their values first appear.
+ * in the order their values first appear. `with others` adds a row for the rows a level leaves out (see restRow).
  */
 import type { Column, KustoScalarType, Value } from '../model';
 import { notSupported, syntaxError } from '../errors';
@@ -30,6 +30,11 @@ interface Clause {
   aggregation: Aggregation;
   aggType: KustoScalarType;
   descending: boolean;
+}
+
+/** A cell without a value: Kusto's strings are never null. */
+function emptyOf(type: KustoScalarType): Value {
+  return type === 'string' ? '' : null;
 }
 
 /** Aggregate calls inside an expression (not looking inside aggregate calls). */
@@ -102,10 +107,6 @@ export function compileTopNested(c: Compiler, op: KNode, input: TabularPlan, sco
     }
     const aggExpr = named(aggNode).expr;
     const othersNode = node.WithOthersClause?.Expression as KNode | undefined;
-    // Kusto adds one "others" row per level; what the deeper levels hold for it is not documented.
-    if (othersNode && clauseNodes.length > 1) {
-      throw notSupported(`'top-nested … with others' in a top-nested of several clauses`);
-    }
     const countNode = node.Expression as KNode | null;
     return {
       count: countNode ? c.memoizedValue(c.scalar(countNode, [], scope)) : undefined,
@@ -118,6 +119,8 @@ export function compileTopNested(c: Compiler, op: KNode, input: TabularPlan, sco
     };
   });
   const rt = c.runtime;
+  // Whether a level's left-out rows make a row: when it, or a level below it, has `with others`.
+  const othersFrom = clauses.map((_, i) => clauses.slice(i).some((cl) => cl.others !== undefined));
 
   /** The rows of one level for the partition `rows`, each prefixed by its parent's values. */
   function expand(level: number, rows: Row[], prefix: Value[], out: Row[]): void {
@@ -149,11 +152,31 @@ export function compileTopNested(c: Compiler, op: KNode, input: TabularPlan, sco
       if (level + 1 < clauses.length) expand(level + 1, g.rows, values, out);
       else out.push(values);
     }
-    if (clause.others && n < scored.length) {
-      const st = clause.aggregation.create();
-      for (const g of scored.slice(n)) for (const r of g.rows) st.add(r);
-      out.push([...prefix, clause.others([]), st.result()]);
+    if (n < scored.length && othersFrom[level]) {
+      const rest: Row[] = [];
+      for (const g of scored.slice(n)) for (const r of g.rows) rest.push(r);
+      out.push(restRow(level, rest, prefix));
     }
+  }
+
+  /**
+   * The row of the rows a level left out: from this level down, each level with `with others` holds its constant and
+   * its aggregation over them, each level without holds nothing (the reference's example: `KANSAS, 87771.2, , ,
+   * All Other End Locations, 24891.1` for the sources past the top 3, `All Other States, 1149279.6, , , All Other End
+   * Locations, 1149279.6`).
+   */
+  function restRow(level: number, rest: Row[], prefix: Value[]): Row {
+    const row = [...prefix];
+    for (const clause of clauses.slice(level)) {
+      if (clause.others) {
+        const st = clause.aggregation.create();
+        for (const r of rest) st.add(r);
+        row.push(clause.others([]), st.result());
+      } else {
+        row.push(emptyOf(clause.keyType), emptyOf(clause.aggType));
+      }
+    }
+    return row;
   }
 
   return {

@@ -82,11 +82,31 @@ describe('KQL top-nested', () => {
     ]);
   });
 
-  it('refuses with others in a top-nested of several clauses, whose deeper levels the reference leaves open', () => {
-    expectNotSupported(
+  it('with others in several clauses: left-out rows get a row down to the last level, empty where no others (topnestedoperator.md)', () => {
+    // The reference's StormEvents example: `KANSAS, 87771.2, , , All Other End Locations, 24891.1` for the sources
+    // past the top 3 (no others at that level), `All Other States, 1149279.6, , , All Other End Locations, 1149279.6`.
+    const result = run(
       db,
-      `${sales} | top-nested 1 of Region with others = "o" by sum(Amount), top-nested 1 of Person by sum(Amount)`,
-      /with others/,
+      `datatable(State:string, Source:string, EndLocation:string, V:long) [
+        "A", "s1", "e1", 10, "A", "s1", "e2", 5, "A", "s2", "e3", 8, "A", "s3", "e4", 1,
+        "B", "s1", "e5", 7, "B", "s4", "e6", 2, "C", "s1", "e7", 3, "D", "s2", "e8", 1]
+      | top-nested 2 of State with others = "All Other States" by sum(V),
+        top-nested 1 of Source by sum(V),
+        top-nested 1 of EndLocation with others = "All Other End Locations" by sum(V)`,
     );
+    expect(sorted(result.rows)).to.deep.equal(
+      sorted([
+        ['A', 24n, 's1', 15n, 'e1', 10n],
+        ['A', 24n, 's1', 15n, 'All Other End Locations', 5n],
+        ['A', 24n, '', null, 'All Other End Locations', 9n],
+        ['B', 9n, 's1', 7n, 'e5', 7n],
+        ['B', 9n, '', null, 'All Other End Locations', 2n],
+        ['All Other States', 4n, '', null, 'All Other End Locations', 4n],
+      ]),
+    );
+  });
+
+  it('refuses nulls first|last, which the reference does not give top-nested', () => {
+    expectNotSupported(db, `${sales} | top-nested 1 of Region by sum(Amount) asc nulls first`, /nulls first\|last/);
   });
 });
