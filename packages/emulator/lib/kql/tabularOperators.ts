@@ -678,6 +678,8 @@ function compileUnion(c: Compiler, op: KNode, input: TabularPlan | undefined, sc
     });
     return map;
   });
+  // A leg without a column gives it null, but the empty string for a string column (Kusto's strings have no null).
+  const missing = columns.map((col) => (col.type === 'string' ? '' : null));
   return {
     columns,
     run: function* () {
@@ -689,7 +691,7 @@ function compileUnion(c: Compiler, op: KNode, input: TabularPlan | undefined, sc
         const rows = yield* s.plan.run();
         for (let j = 0; j < rows.length; j++) {
           const r = rows[j];
-          const row = map.map((i) => (i >= 0 ? r[i] : null));
+          const row = map.map((i, m) => (i >= 0 ? r[i] : missing[m]));
           if (offset) row[0] = s.name;
           out.push(row);
           if ((j & 4095) === 4095) {

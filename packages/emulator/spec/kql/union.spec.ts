@@ -11,13 +11,13 @@ describe('KQL union', () => {
     table('C', 'id:string', [['c1']]),
   ]);
 
-  it('appends rows, with the union of the columns (missing ones null)', () => {
+  it('appends rows, with the union of the columns (missing ones null, strings empty)', () => {
     const result = run(db, 'A | union B');
     expect(schemaOf(result)).to.deep.equal(['id:long', 'name:string', 'extra:real']);
     expect(result.rows).to.deep.equal([
       [1n, 'a1', null],
       [2n, 'a2', null],
-      [3n, null, 0.5],
+      [3n, '', 0.5],
     ]);
   });
 
@@ -38,10 +38,16 @@ describe('KQL union', () => {
     const result = run(db, 'A | union C | project-away name');
     expect(schemaOf(result)).to.deep.equal(['id_long:long', 'id_string:string']);
     expect(result.rows).to.deep.equal([
-      [1n, null],
-      [2n, null],
+      [1n, ''],
+      [2n, ''],
       [null, 'c1'],
     ]);
+  });
+
+  it("gives a leg's missing string column the empty string, which Kusto's strings have instead of null", () => {
+    const result = run(db, 'A | union B | where id == 3 | project name, isnull(name), isempty(name), isnull(extra)');
+    expect(result.rows).to.deep.equal([['', false, true, false]]);
+    expect(run(db, 'A | union B | summarize count() by name | where name == ""').rows).to.deep.equal([['', 1n]]);
   });
 
   it('reports union kind=inner as not supported rather than answering differently', () => {
