@@ -114,6 +114,24 @@ function toExact(v: Value, from: KustoScalarType): DecimalNumber {
 
 /** Compiles one aggregate call. */
 export function compileAggregate(c: Compiler, call: KNode, ctx: AggregateContext, scope: Scope): Aggregate {
+  const aggregate = compileAggregateCall(c, call, ctx, scope);
+  const strings = ctx.output.map((o) => o.type === 'string');
+  if (!strings.includes(true)) return aggregate;
+  // Kusto's strings have no null: a string result without a value (max over no rows, arg_max's other columns when
+  // nothing is chosen, …) is the empty string.
+  return {
+    width: aggregate.width,
+    create: () => {
+      const state = aggregate.create();
+      return {
+        add: (row) => state.add(row),
+        result: () => state.result().map((v, i) => (v === null && strings[i] ? '' : v)),
+      };
+    },
+  };
+}
+
+function compileAggregateCall(c: Compiler, call: KNode, ctx: AggregateContext, scope: Scope): Aggregate {
   const name = functionName(call).toLowerCase();
   const args = elements((call.ArgumentList as KNode).Expressions);
   const plan = (i: number): ScalarPlan => c.scalar(args[i], ctx.input, scope);

@@ -577,7 +577,8 @@ function compileToScalar(c: Compiler, node: KNode, scope: Scope): ScalarPlan {
   const from = plan.columns[0]?.type ?? type;
   const get: ScalarPlan = () => {
     const rows = drain(plan.run());
-    return rows.length > 0 && rows[0].length > 0 ? convertValue(rows[0][0], from, type) : null;
+    if (rows.length > 0 && rows[0].length > 0) return convertValue(rows[0][0], from, type);
+    return type === 'string' ? '' : null; // Kusto's strings have no null
   };
   return scope.inFunction ? get : c.memoizedValue(get);
 }
