@@ -30,6 +30,7 @@ import { convertValue } from './scalarApi';
 import { parseLiteral } from '../values/literalText';
 import { visualizationOf, type Visualization } from './render';
 import { compileConsume, compileFacet } from './facet';
+import { isVolatile, markVolatile } from './determinism';
 
 /** A declared query parameter (`declare query_parameters (name:type = default)`). */
 export interface QueryParameter {
@@ -173,7 +174,9 @@ export class QueryCompiler implements Compiler {
       scope.define(name, { kind: 'function', scope });
     } else if (isTabular(expr.ResultType)) {
       const plan = this.tabular(expr, scope);
-      scope.define(name, { kind: 'tabular', plan: scope.inFunction ? plan : this.memoized(plan), sourceName: name });
+      // Evaluated once per run, unless it gives other rows at each evaluation (sample, rand()): see determinism.ts.
+      const shared = scope.inFunction ? plan : isVolatile(expr, scope) ? markVolatile(plan) : this.memoized(plan);
+      scope.define(name, { kind: 'tabular', plan: shared, sourceName: name });
     } else {
       const type = this.scalarTypeOf(expr, `the let variable '${name}'`);
       const plan = this.scalar(expr, [], scope);

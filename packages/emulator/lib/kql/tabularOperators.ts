@@ -34,6 +34,7 @@ import { compileScan } from './scan';
 import { compileTopNested } from './topNested';
 import { compileParseKv } from './parseKv';
 import { compileEvaluate } from './evaluate';
+import { isVolatile, markVolatile } from './determinism';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
 import { topRows } from './topRows';
@@ -199,7 +200,11 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
     }
     case 'AsOperator': {
       const name = (op.Name as KNode).SimpleName as string;
-      const plan = scope.inFunction ? input : c.memoized(input);
+      // `as hint.materialized=true` computes the rows once; plain `as` only when they are the same at each evaluation.
+      const hinted = operatorParameters(op).get('hint.materialized')?.toLowerCase() === 'true';
+      const source = (op as unknown as { Parent?: KNode }).Parent?.Expression;
+      const volatile = !hinted && source !== undefined && source !== null && isVolatile(source, scope);
+      const plan = scope.inFunction ? input : volatile ? markVolatile(input) : c.memoized(input);
       scope.define(name, { kind: 'tabular', plan, sourceName: name });
       return plan;
     }

@@ -43,13 +43,13 @@ describe('KQL errors', () => {
   });
 
   it('refuses constructs the emulator does not implement, naming them', () => {
-    const e = failure(() => run(db, 'Products | evaluate bag_unpack(Tags)'));
+    const e = failure(() => run(db, 'Products | evaluate autocluster()'));
     expect(e.code).to.equal('BadRequest_NotSupported');
-    expect(e.message).to.equal("The 'evaluate' operator is not supported by the emulator.");
+    expect(e.message).to.equal("The evaluate plugin 'autocluster' is not supported by the emulator.");
     expect(() => run(db, 'Products | extend d = series_outliers(dynamic([1, 2, 3]))')).to.throw(
       /'series_outliers' is not supported by the emulator/,
     );
-    expect(() => run(db, 'Products | sample 2')).to.throw(/'sample' operator is not supported/);
+    expect(() => run(db, 'Products | reduce by Name')).to.throw(/'reduce' operator is not supported/);
   });
 
   it('stops a query that runs past servertimeout with Kusto\'s "Query is expired" error', () => {

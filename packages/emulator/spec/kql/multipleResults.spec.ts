@@ -53,12 +53,32 @@ describe('KQL fork, facet, consume, materialize, getschema, sample', () => {
     expect(results[0].columns).to.deep.equal([]);
   });
 
-  it('materialize() and as hint.materialized=true evaluate their input once per query, however often it is used', () => {
-    // rand() differs per evaluation: equal halves show one evaluation.
-    const once = run(db, 'let r = materialize(print x = rand()); r | union r | summarize dcount(x)');
-    expect(once.rows).to.deep.equal([[1n]]);
-    const hinted = runAll(db, 'print x = rand() | as hint.materialized=true R | union R | summarize dcount(x)');
-    expect(hinted[0].rows).to.deep.equal([[1n]]);
+  it('materialize() and as hint.materialized=true evaluate their input once per query; a plain let or as at each use', () => {
+    // rand() differs per evaluation: one distinct value means one evaluation, two mean two.
+    const distinct = (query: string) => run(db, `${query} | summarize dcount(x)`).rows[0][0];
+    expect(distinct('let r = materialize(print x = rand()); r | union r')).to.equal(1n);
+    expect(distinct('let r = print x = rand(); r | union r')).to.equal(2n);
+    expect(distinct('print x = rand() | as hint.materialized=true R | union R')).to.equal(1n);
+    expect(distinct('print x = rand() | as R | union R')).to.equal(2n);
+  });
+
+  it("sample in a let is drawn at each use, once with materialize() (sample-operator.md's example)", () => {
+    // The reference: two different rows (74, 63) without materialize, the same row twice (24, 24) with it.
+    const twice = (query: string) => column(run(db, query), 'x');
+    let differed = false;
+    for (let i = 0; i < 20 && !differed; i++) {
+      const [a, b] = twice(
+        'let _data = range x from 1 to 100 step 1; let _sample = _data | sample 1; union (_sample), (_sample)',
+      );
+      differed = a !== b;
+    }
+    expect(differed, 'two draws of 1 in 100 differ at least once in 20 runs').to.equal(true);
+    for (let i = 0; i < 20; i++) {
+      const [a, b] = twice(
+        'let _data = range x from 1 to 100 step 1; let _sample = materialize(_data | sample 1); union (_sample), (_sample)',
+      );
+      expect(a).to.equal(b);
+    }
   });
 
   it('getschema: ColumnName, ColumnOrdinal (long, as the analysis types it), DataType (the .NET type), ColumnType', () => {
