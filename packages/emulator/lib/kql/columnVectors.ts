@@ -90,50 +90,43 @@ export function scanComparison(
 ): number {
   const k = comparison.constant;
   let found = 0;
-  const pass = (i: number) => {
-    found++;
-    if (out) out.push(rows[i]);
-  };
-  // One loop per operator, so that the loop body is a single comparison of doubles.
+  // One loop per operator, so that the loop body is a single comparison of doubles; a row passing is counted and,
+  // when rows are wanted, pushed.
   switch (comparison.op) {
     case '==':
       for (let i = from; i < to; i++) {
-        if (vector[i] === k && predicate(rows[i]) === true) pass(i);
+        if (vector[i] === k && predicate(rows[i]) === true) {
+          found++;
+          if (out) out.push(rows[i]);
+        }
       }
       break;
     case '!=':
       for (let i = from; i < to; i++) {
         const d = vector[i];
-        if (d !== k && d === d) pass(i);
-        else if (predicate(rows[i]) === true) pass(i);
+        if ((d !== k && d === d) || predicate(rows[i]) === true) {
+          found++;
+          if (out) out.push(rows[i]);
+        }
       }
       break;
     case '<':
-      for (let i = from; i < to; i++) {
-        const d = vector[i];
-        if (d < k) pass(i);
-        else if ((d === k || d !== d) && predicate(rows[i]) === true) pass(i);
-      }
-      break;
     case '<=':
       for (let i = from; i < to; i++) {
         const d = vector[i];
-        if (d < k) pass(i);
-        else if ((d === k || d !== d) && predicate(rows[i]) === true) pass(i);
+        if (d < k || ((d === k || d !== d) && predicate(rows[i]) === true)) {
+          found++;
+          if (out) out.push(rows[i]);
+        }
       }
       break;
-    case '>':
+    default:
       for (let i = from; i < to; i++) {
         const d = vector[i];
-        if (d > k) pass(i);
-        else if ((d === k || d !== d) && predicate(rows[i]) === true) pass(i);
-      }
-      break;
-    case '>=':
-      for (let i = from; i < to; i++) {
-        const d = vector[i];
-        if (d > k) pass(i);
-        else if ((d === k || d !== d) && predicate(rows[i]) === true) pass(i);
+        if (d > k || ((d === k || d !== d) && predicate(rows[i]) === true)) {
+          found++;
+          if (out) out.push(rows[i]);
+        }
       }
       break;
   }

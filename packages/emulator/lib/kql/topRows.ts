@@ -99,17 +99,21 @@ export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: numbe
   const vector = column === undefined ? undefined : columnVector(rows, column);
   const desc = single?.desc ?? false;
   let rootDouble = NaN;
-  let i = 0;
-  // A costly key may use up the time slice within a chunk: the chunk then ends early.
-  const scan = (to: number) => {
-    for (; i < to; i++) {
-      if (rt.yieldDue) return;
+  // Scans rows from `from` up to `to` and returns where it stopped: at `to`, or earlier when a costly key used up the
+  // time slice within the chunk.
+  const scan = (from: number, to: number): number => {
+    let i = from;
+    while (i < to) {
       if (vector !== undefined) {
-        const d = vector[i];
-        if (desc ? d < rootDouble : d > rootDouble) continue;
+        // The rows the root certainly comes before, passed over in a tight loop (false for NaN on either side).
+        const root = rootDouble;
+        if (desc) while (i < to && vector[i] < root) i++;
+        else while (i < to && vector[i] > root) i++;
+        if (i === to) break;
       }
+      if (rt.yieldDue) break;
       const row = rows[i];
-      candidate.index = i;
+      candidate.index = i++;
       for (let k = 0; k < width; k++) candidate.keys[k] = keys[k].plan(row);
       if (heap.length < count) {
         heap.push(candidate);
@@ -123,12 +127,14 @@ export function* topRows(c: Compiler, rows: Row[], keys: SortKey[], count: numbe
       candidate = { index: 0, keys: new Array<Value>(width) };
       if (vector !== undefined && heap.length === count) rootDouble = asDouble(heap[0].keys[0]);
     }
+    return i;
   };
   // Scanned a chunk at a time in a plain function (loops in generators run slower), giving way between chunks.
-  while (i < n) {
-    const from = i;
-    scan(Math.min(n, from + CHUNK));
-    rt.tick(i - from);
+  let at = 0;
+  while (at < n) {
+    const from = at;
+    at = scan(from, Math.min(n, from + CHUNK));
+    rt.tick(at - from);
     if (rt.yieldDue) yield;
   }
   heap.sort((a, b) => orderOf(keys, a, b));
