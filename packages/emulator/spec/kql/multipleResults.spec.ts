@@ -133,4 +133,16 @@ describe('KQL fork, facet, consume, materialize, getschema, sample', () => {
       sorted([[''], ['fruit'], ['vegetable']]),
     );
   });
+
+  it('sample-distinct feeds an in (…) filter, as the reference samples keys', () => {
+    for (let i = 0; i < 10; i++) {
+      const result = run(
+        db,
+        "let sampled = Products | where Category != '' | sample-distinct 1 of Category; Products | where Category in (sampled) | summarize n = count() by Category",
+      );
+      expect(result.rows).to.have.length(1);
+      const [category, n] = result.rows[0];
+      expect(n).to.equal(category === 'fruit' ? 3n : 1n);
+    }
+  });
 });
