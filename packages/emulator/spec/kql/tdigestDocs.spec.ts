@@ -127,6 +127,22 @@ describe('emulator tdigest and percentiles_array (documented examples)', () => {
     ]);
   });
 
+  it('tdigest(expr, weight) counts each value weight times (tdigest-aggregation-function syntax)', () => {
+    // The percentilesw reference's buckets: latencies 10, 20, 30, 40 ms seen 8, 6, 3 and 1 times.
+    const result = run(
+      db,
+      `datatable (ReqCount:long, LatencyBucket:long) [8, 10, 6, 20, 3, 30, 1, 40]
+       | summarize t = tdigest(LatencyBucket, ReqCount)
+       | project t, p50 = percentile_tdigest(t, 50, typeof(long)), p75 = percentile_tdigest(t, 75, typeof(long)),
+                 p99 = percentile_tdigest(t, 99.9, typeof(long))`,
+    );
+    const [digest, p50, p75, p99] = result.rows[0];
+    expect(digest).to.deep.equal([['long'], [10, 20, 30, 40], [8, 6, 3, 1]]);
+    // Of 18 values, ranks 9, 14 and 18: 20, 20 and 40 (the percentilesw example's result).
+    expect([p50, p75, p99]).to.deep.equal([20n, 20n, 40n]);
+    refused('datatable(x:long, w:long)[1, 0] | summarize tdigest(x, w)', /tdigest\(\) with the weight 0/);
+  });
+
   it('refuses the forms the reference does not show', () => {
     refused(
       'range x from 1 to 3 step 1 | summarize percentiles_array(totimespan(x * 1s), 50)',
