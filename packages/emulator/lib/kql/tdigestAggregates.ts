@@ -72,8 +72,9 @@ export function tdigestMergeAggregate(value: ScalarPlan, type: KustoScalarType, 
  */
 function g17(x: number): string {
   if (x === 0) return '0';
-  const e = Math.floor(Math.log10(Math.abs(x)));
-  if (!Number.isFinite(x) || e < -5 || e >= 17) throw notSupported(`percentiles_array() of the real ${x}`);
+  const e = Number.isFinite(x) ? Number(x.toExponential(16).split('e')[1]) : NaN;
+  // .NET writes G17 in fixed point for exponents -4..16, JavaScript's toPrecision(17) for -6..16.
+  if (!(e >= -4 && e <= 16)) throw notSupported(`percentiles_array() of the real ${x}`);
   let text = x.toPrecision(17);
   if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
   return text;
