@@ -16,6 +16,7 @@ import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
 import { binaryOperator, compareValues, convertValue, hashKey, hllHash, hllHashes, hllValue } from './scalarApi';
 import { literalValue } from './literals';
+import type { AggregateFunctionName } from './constructs';
 import { percentilesArrayAggregate, tdigestAggregate, tdigestMergeAggregate } from './tdigestAggregates';
 import { type DecimalNumber, decimalResult, toDecimalNumber } from '../values/decimalValue';
 
@@ -138,7 +139,8 @@ function compileAggregateCall(c: Compiler, call: KNode, ctx: AggregateContext, s
   const typeOf = (i: number): KustoScalarType => c.scalarTypeOf(args[i], `'${clip(textOf(args[i]))}'`);
   const outType = ctx.output[0]?.type ?? 'dynamic';
   const predicate = (i: number): ScalarPlan => plan(i);
-  switch (name) {
+  // Typed by constructs.ts's list: a case missing from it does not compile (the README's table is generated from it).
+  switch (name as AggregateFunctionName) {
     case 'count':
       return counting(() => true);
     case 'countif': {

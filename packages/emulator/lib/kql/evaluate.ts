@@ -21,6 +21,7 @@ import { literalValue } from './literals';
 import { compositeKey } from './compositeKey';
 import { compileAggregate, isAggregateCall, type Aggregate, type AggregateState } from './aggregates';
 import { compileIpv4Lookup } from './ipv4Lookup';
+import type { EvaluatePluginName } from './constructs';
 
 /** The Kusto type of one slot value, as bag_unpack types a column whose values all have it. */
 function typeOfSlot(v: DynamicValue): KustoScalarType {
@@ -46,7 +47,8 @@ export function compileEvaluate(c: Compiler, op: KNode, input: TabularPlan, scop
       args.named.set(((a.Name as KNode).SimpleName as string).toLowerCase(), a.Expression as KNode);
     else args.positional.push(a);
   }
-  switch (name) {
+  // Typed by constructs.ts's list: a case missing from it does not compile (the README's table is generated from it).
+  switch (name as EvaluatePluginName) {
     case 'bag_unpack':
       return compileBagUnpack(c, op, input, args);
     case 'pivot':

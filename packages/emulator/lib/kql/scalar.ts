@@ -25,6 +25,7 @@ import { fromJson } from '../values/valueReaders';
 import { constantBin, constantComparison } from './fastPaths';
 import { columnRead, registerColumnReader } from './columnVectors';
 import { compileWindowCall } from './window';
+import type { EngineFunctionName } from './constructs';
 
 /** Binary operator syntax kinds whose operator the scalar registry implements, spelled as in the query. */
 const REGISTRY_OPERATORS: Record<string, string> = {
@@ -374,7 +375,8 @@ function compileEngineFunction(
   columns: Column[],
   scope: Scope,
 ): ScalarPlan | undefined {
-  switch (name) {
+  // Typed by constructs.ts's list: a case missing from it does not compile (the README's table is generated from it).
+  switch (name as EngineFunctionName) {
     case 'column_ifexists': {
       const columnName = literalValue(args[0]);
       if (typeof columnName !== 'string')
@@ -383,9 +385,7 @@ function compileEngineFunction(
       if (index >= 0) return (row) => row[index];
       return compileScalarExpression(c, args[1], columns, scope);
     }
-    case 'pack_all':
-    case 'bag_pack_columns': {
-      if (name === 'bag_pack_columns') return undefined;
+    case 'pack_all': {
       const skipNulls = args.length > 0 && literalValue(args[0]) === true;
       return (row) => {
         const bag: { [key: string]: DynamicValue } = {};

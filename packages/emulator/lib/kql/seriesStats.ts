@@ -14,6 +14,7 @@ import type { Compiler } from './compiler';
 import { clip, functionName } from './nodeText';
 import { assemble } from './operatorColumns';
 import { seriesStats } from './scalars/series';
+import type { TupleFunctionName } from './constructs';
 
 /** The columns of series_stats' result, in Kusto.Language's order, with their types. */
 const FIELDS: [string, KustoScalarType][] = [
@@ -36,7 +37,7 @@ interface Produced {
 function isSeriesStats(c: Compiler, node: KNode, scope: Scope): boolean {
   return (
     kindOf(node) === 'FunctionCallExpression' &&
-    functionName(node).toLowerCase() === 'series_stats' &&
+    functionName(node).toLowerCase() === ('series_stats' satisfies TupleFunctionName) &&
     !c.isUserFunction(node.ReferencedSymbol, scope)
   );
 }

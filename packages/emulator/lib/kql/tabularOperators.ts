@@ -34,6 +34,7 @@ import { compileScan } from './scan';
 import { compileTopNested } from './topNested';
 import { compileParseKv } from './parseKv';
 import { compileEvaluate } from './evaluate';
+import type { PipedOperatorKind, SourceOperatorKind } from './constructs';
 import { isVolatile, markVolatile } from './determinism';
 import { compileSample, compileSampleDistinct } from './sampling';
 import { literalValue } from './literals';
@@ -131,7 +132,8 @@ export function compileOperator(c: Compiler, op: KNode, input: TabularPlan, scop
   const tuple = compileTupleOperator(c, op, input, scope);
   if (tuple) return tuple;
   const kind = kindOf(op);
-  switch (kind) {
+  // Typed by constructs.ts's list: a case missing from it does not compile (the README's table is generated from it).
+  switch (kind as PipedOperatorKind) {
     case 'FilterOperator': {
       const predicate = c.scalar(op.Condition as KNode, input.columns, scope);
       const pushdown = leftFilterable.get(input);
@@ -271,7 +273,7 @@ function subqueryOf(c: Compiler): SubqueryCompiler {
 
 /** Compiles an operator or expression that produces rows without an input (print, range, datatable, union …). */
 export function compileSourceOperator(c: Compiler, node: KNode, scope: Scope): TabularPlan {
-  switch (kindOf(node)) {
+  switch (kindOf(node) as SourceOperatorKind) {
     case 'PrintOperator':
       return compilePrint(c, node, scope);
     case 'RangeOperator':
