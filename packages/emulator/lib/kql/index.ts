@@ -14,7 +14,7 @@ import { schemaSymbols } from './schema';
 import { QueryCompiler, type CompiledQuery } from './queryCompiler';
 import { diagnosticsError } from './diagnostics';
 import { LruCache } from './planCache';
-import { Runtime, serverTimeoutMs } from './runtime';
+import { isFresh, Runtime, serverTimeoutMs } from './runtime';
 import { checkQueryShape, DEFAULT_QUERY_MEMORY_BUDGET, limitsExceeded } from '../limits';
 import { parseParameterValue } from '../values/valueReaders';
 import type { Visualization } from './render';
@@ -177,13 +177,17 @@ function startRun(request: QueryRequest): QueryRun {
 
 function* evaluate(compiled: CompiledQuery): Generator<void, ResultTable[], void> {
   const tables: ResultTable[] = [];
+  const handedOut = new Set<Value[][]>();
   for (const r of compiled.results) {
     const rows = yield* r.plan.run();
+    // Fresh row arrays: plans may hand out the table's own row arrays, which callers must never be able to change. A
+    // project's rows are its own (isFresh): handed out as they are, once (two results may be the same let's rows).
+    const own = isFresh(rows) && !handedOut.has(rows);
+    handedOut.add(rows);
     tables.push({
       name: r.name,
       columns: r.plan.columns.map((c) => ({ ...c })),
-      // Fresh row arrays: plans may hand out the table's own row arrays, which callers must never be able to change.
-      rows: rows.map((row) => row.slice()),
+      rows: own ? rows : rows.map((row) => row.slice()),
       ...(r.visualization ? { visualization: r.visualization } : {}),
     });
   }

@@ -51,6 +51,23 @@ export function drain(run: RowsRun): Row[] {
   return step.value;
 }
 
+/**
+ * Row arrays whose rows nothing else holds (a project's output: each row made anew), so a query's result may hand them
+ * to the caller as they are rather than copy every row (callers own the rows executeQuery returns).
+ */
+const freshRows = new WeakSet<Row[]>();
+
+/** Marks `rows` as rows nothing else holds, and returns them. */
+export function markFresh(rows: Row[]): Row[] {
+  freshRows.add(rows);
+  return rows;
+}
+
+/** Whether `rows` were marked by {@link markFresh}. */
+export function isFresh(rows: Row[]): boolean {
+  return freshRows.has(rows);
+}
+
 /** A plan whose rows are computed at once, without yielding. */
 // eslint-disable-next-line require-yield -- a run of rows already there: nothing to give way for
 export function* rowsOf(rows: Row[]): RowsRun {

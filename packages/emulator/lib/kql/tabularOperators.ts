@@ -8,6 +8,7 @@ import { notSupported, syntaxError } from '../errors';
 import { getschemaTypeOf } from '../typeNames';
 import { elements, kindOf, textOf, type KNode } from './language';
 import {
+  markFresh,
   MAX_INTERMEDIATE_ROWS,
   rowsOf,
   tooManyRows,
@@ -313,7 +314,13 @@ function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope
     `'project ${clip(textOf(op))}'`,
   );
   const compute = compileList(c, exprs, input.columns, scope);
-  return { columns, run: () => mapRows(c, input, compute) };
+  return {
+    columns,
+    run: function* () {
+      // Each row is a new array (compileList): rows the query's result may hand out without a copy.
+      return markFresh(yield* mapRows(c, input, compute));
+    },
+  };
 }
 
 /**

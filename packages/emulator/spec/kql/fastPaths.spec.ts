@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { column, database, run, table, ticks } from './fixtures/database';
+import { column, database, run, runAll, table, ticks } from './fixtures/database';
 
 /**
  * The shapes the engine evaluates by dedicated plans (lib/kql/fastPaths.ts, topRows.ts, `where … | count`) give
@@ -49,6 +49,17 @@ describe('KQL fast paths keep the generic results', () => {
       expect(generic(query)).to.deep.equal(expected);
     });
   }
+
+  it("hands a project's rows out without a copy, never the same rows twice nor the table's", () => {
+    const [a, b] = runAll(db, 'let x = T | project Id, N; x; x');
+    expect(a.rows).to.not.equal(b.rows);
+    a.rows[0][0] = 999n;
+    expect(b.rows[0][0]).to.equal(1n);
+    const star = run(db, 'T | project-away N');
+    star.rows[0][0] = 999n;
+    expect(run(db, 'T | project Id, N').rows[0]).to.deep.equal([1n, 1]);
+    expect(run(db, 'T | take 1').rows[0][0]).to.equal(1n);
+  });
 
   it('counts the rows a where keeps without changing the count', () => {
     expect(run(db, 'T | where R >= 0.5 | count').rows).to.deep.equal([[3n]]);
