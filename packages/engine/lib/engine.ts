@@ -19,7 +19,13 @@ import {
   type TemplatePart,
 } from 'kusto-functions-bindings';
 import { KustoBindingError, KustoConfigurationError } from 'kusto-functions-bindings';
-import { KustoClientPool, newClientRequestId, resolveConnection, type KustoConnection } from './connections';
+import {
+  hasIdentityEndpoint,
+  KustoClientPool,
+  newClientRequestId,
+  resolveConnection,
+  type KustoConnection,
+} from './connections';
 import { BindingData, compileTemplate, type ResolutionSite } from './bindingData';
 import { readSetting } from 'kusto-functions-bindings';
 import { newClientRequestProperties } from './connections';
@@ -290,8 +296,13 @@ export class BindingEngine implements KustoEngine {
     try {
       identity = this.#optional(binding.managedServiceIdentity, 'managedServiceIdentity', where, data);
     } catch (error) {
-      // No identity signs in to the loopback emulator, so one that only Azure's app settings define does not matter.
-      if (!(error instanceof KustoConfigurationError) || !this.#resolveConnection(setting, undefined, where).loopback) {
+      // No identity signs in to the loopback emulator without an identity endpoint, so one that only Azure's app
+      // settings define does not matter there.
+      if (
+        !(error instanceof KustoConfigurationError) ||
+        hasIdentityEndpoint(this.#env) ||
+        !this.#resolveConnection(setting, undefined, where).loopback
+      ) {
         throw error;
       }
     }

@@ -10,7 +10,9 @@ export type KustoAuthKind = KustoAuth['kind'];
 
 /**
  * How a connection authenticates, without its secret. Chosen in this order:
- * 1. an `http://` Data Source on a loopback address (the emulator): `none`, whatever else is set;
+ * 1. an `http://` Data Source on a loopback address (the emulator): `none`, unless the binding names a
+ *    `managedServiceIdentity` and a local identity endpoint is set (`IDENTITY_ENDPOINT` and `IDENTITY_HEADER`, as
+ *    the local host sets them when the app declares identities): then that identity, as in 2;
  * 2. the binding's `managedServiceIdentity`: `system` → `systemManagedIdentity`, any other value →
  *    `userManagedIdentity` with that client id (or Azure resource id); it overrides credentials in the string;
  * 3. `User Token` → `userToken`; `Application Token` → `appToken` (the Kusto docs' precedence);
@@ -58,18 +60,21 @@ export interface ChosenAuth {
  *
  * @param values - the connection string's keywords, by canonical name.
  * @param loopback - whether the Data Source is `http://` on a loopback address (the emulator).
+ * @param identityEndpoint - whether `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` are set (a managed identity endpoint).
  */
 export function chooseAuth(
   values: Map<KustoKeyword, string>,
   loopback: boolean,
   managedServiceIdentity: string | undefined,
   fail: SettingProblem,
+  identityEndpoint = false,
 ): ChosenAuth {
   const get = (k: KustoKeyword): string | undefined => {
     const v = values.get(k);
     return v === undefined || v === '' ? undefined : v;
   };
   const secretKeywords = KUSTO_KEYWORDS.filter((k) => k.secret && get(k.name) !== undefined);
+  const msi = managedServiceIdentity?.trim();
   if (loopback) {
     if (secretKeywords.length > 0) {
       fail(
@@ -77,11 +82,11 @@ export function chooseAuth(
           'credentials are never sent over http. Remove them (the emulator needs none) or use https://.',
       );
     }
-    // The emulator takes no authentication; a binding's managedServiceIdentity is ignored so one binding works on
-    // both the emulator and Azure.
-    return { auth: { kind: 'none' }, secret: undefined, identityParts: [] };
+    // Without an identity endpoint nothing could sign in, so the binding's managedServiceIdentity is ignored and
+    // one binding works on both the emulator and Azure. With one (the local host's), the identity signs in as in
+    // Azure, so the emulator can check its grants.
+    if (!msi || !identityEndpoint) return { auth: { kind: 'none' }, secret: undefined, identityParts: [] };
   }
-  const msi = managedServiceIdentity?.trim();
   if (msi) {
     if (msi.toLowerCase() === 'system') {
       return { auth: { kind: 'systemManagedIdentity' }, secret: undefined, identityParts: ['system'] };

@@ -52,7 +52,10 @@ export interface KustoConnection {
    * loopback, an IP address, `localhost` or the onebox host (an emulator serves both on one URL).
    */
   readonly ingestUrl: string;
-  /** Whether the Data Source is `http://` on a loopback address (the emulator): no authentication is sent. */
+  /**
+   * Whether the Data Source is `http://` on a loopback address (the emulator): no authentication is sent, unless a
+   * binding's managed identity signs in through a local identity endpoint (`IDENTITY_ENDPOINT`).
+   */
   readonly loopback: boolean;
   /** The default database (`Initial Catalog` / `Database`, or the Data Source path), if any. */
   readonly database: string | undefined;
@@ -178,7 +181,13 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
   const source = parseDataSource(rawDataSource, fail);
   const initialCatalog = values.get('initialCatalog');
   const database = initialCatalog !== undefined && initialCatalog !== '' ? initialCatalog : source.pathDatabase;
-  const { auth, secret, identityParts } = chooseAuth(values, source.loopback, options.managedServiceIdentity, fail);
+  const { auth, secret, identityParts } = chooseAuth(
+    values,
+    source.loopback,
+    options.managedServiceIdentity,
+    fail,
+    hasIdentityEndpoint(env),
+  );
   const fingerprint = createHmac('sha256', FINGERPRINT_KEY).update(JSON.stringify(identityParts)).digest('hex');
   const consistency = values.get('queryConsistency');
   let queryConsistency: KustoQueryConsistency | undefined;
@@ -203,6 +212,16 @@ export function resolveConnection(settingName: string, options: ResolveConnectio
     secureConnectionString: toSecureString(found.value),
   };
   return new ResolvedKustoConnection(fields, secret);
+}
+
+/**
+ * Whether the App Service managed identity endpoint is set (`IDENTITY_ENDPOINT` and `IDENTITY_HEADER`), as
+ * @azure/identity's ManagedIdentityCredential requires both.
+ *
+ * @internal
+ */
+export function hasIdentityEndpoint(env: NodeJS.ProcessEnv): boolean {
+  return (env.IDENTITY_ENDPOINT ?? '').trim() !== '' && (env.IDENTITY_HEADER ?? '').trim() !== '';
 }
 
 function parseKeywords(text: string, fail: SettingProblem): Map<KustoKeyword, string> {
@@ -362,6 +381,15 @@ class ResolvedKustoConnection extends WithConnectionFields implements KustoConne
   }
 
   createCredential(): TokenCredential | undefined {
+    // A managed identity on the loopback emulator was chosen because the app settings name an identity endpoint;
+    // ManagedIdentityCredential reads process.env only, and without the endpoint there it would probe IMDS.
+    if (this.loopback && this.auth.kind !== 'none' && !hasIdentityEndpoint(process.env)) {
+      throw new KustoConfigurationError(
+        `Kusto connection setting '${this.setting}': the binding's managed identity signs in through ` +
+          'IDENTITY_ENDPOINT, which the app settings give but the process environment does not ' +
+          '(@azure/identity reads process.env): set IDENTITY_ENDPOINT and IDENTITY_HEADER in process.env.',
+      );
+    }
     try {
       return createCredential(this.auth, this.#secret);
     } catch (error) {

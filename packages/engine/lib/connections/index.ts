@@ -6,6 +6,7 @@
 export type { KustoAuth, KustoAuthKind } from './auth';
 export {
   DEFAULT_CONNECTION_SETTING,
+  hasIdentityEndpoint,
   resolveConnection,
   type KustoConnection,
   type KustoEndpoint,

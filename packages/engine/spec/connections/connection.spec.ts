@@ -212,6 +212,56 @@ describe('kusto/connection', () => {
       }
     });
 
+    describe('a managed identity on the loopback emulator with a local identity endpoint', () => {
+      const endpointEnv = { IDENTITY_ENDPOINT: 'http://127.0.0.1:9/msi/token', IDENTITY_HEADER: 'h' };
+      const withEndpoint = (msi: string | undefined) =>
+        resolveConnection('KustoConn', {
+          env: { KustoConn: 'Data Source=http://127.0.0.1:8080;Database=db', ...endpointEnv },
+          managedServiceIdentity: msi,
+        });
+      const saved: Record<string, string | undefined> = {};
+      const setProcessEnv = (values: Record<string, string | undefined>) => {
+        for (const [name, value] of Object.entries(values)) {
+          if (!(name in saved)) saved[name] = process.env[name];
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+      };
+      afterEach(() => {
+        for (const [name, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+          delete saved[name];
+        }
+      });
+
+      it('signs in with the system or user-assigned identity, as in Azure', () => {
+        expect(withEndpoint('system').auth).to.deep.equal({ kind: 'systemManagedIdentity' });
+        expect(withEndpoint(APP_ID).auth).to.deep.equal({ kind: 'userManagedIdentity', clientId: APP_ID });
+        expect(withEndpoint(undefined).auth).to.deep.equal({ kind: 'none' });
+        expect(withEndpoint('system').identityKey).not.to.equal(withEndpoint(APP_ID).identityKey);
+      });
+
+      it('needs both IDENTITY_ENDPOINT and IDENTITY_HEADER', () => {
+        const connection = resolveConnection('KustoConn', {
+          env: { KustoConn: 'Data Source=http://127.0.0.1:8080', IDENTITY_ENDPOINT: endpointEnv.IDENTITY_ENDPOINT },
+          managedServiceIdentity: 'system',
+        });
+        expect(connection.auth).to.deep.equal({ kind: 'none' });
+      });
+
+      it('creates a ManagedIdentityCredential when process.env names the endpoint', () => {
+        setProcessEnv(endpointEnv);
+        expect(withEndpoint(APP_ID).createCredential()?.constructor.name).to.equal('ManagedIdentityCredential');
+      });
+
+      it('refuses to create the credential when only the app settings name the endpoint (no IMDS probe)', () => {
+        setProcessEnv({ IDENTITY_ENDPOINT: undefined, IDENTITY_HEADER: undefined });
+        const error = expectConfigError(() => withEndpoint('system').createCredential());
+        expect(error.message).to.include("'KustoConn'").and.to.include('IDENTITY_ENDPOINT').and.to.include('process.env');
+      });
+    });
+
     it('refuses credentials for a loopback http endpoint, never echoing them', () => {
       const error = expectConfigError(
         () =>
