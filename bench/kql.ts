@@ -9,12 +9,27 @@
  *     Target: engine/loop ≤ 3 for each.
  * (b) `.set-or-append` of 1M generated rows into an in-memory table (no dataDir), against a loop building the same rows
  *     as the emulator holds them (value arrays). Target: ≥ 500k rows/s.
+ * Each shape starts after a full garbage collection, so that no shape's runs collect the garbage of the one before.
  * CPU time (process.cpuUsage: this process, every thread) is shown beside wall time: it is less sensitive to other load
  * on the machine. `BENCH_KQL_ROWS` (1M), `BENCH_KQL_RUNS` (5) and `BENCH_KQL_APPEND_RUNS` (3) change the sizes;
  * `BENCH_KQL_ONLY=<text>` runs only the query shapes whose name holds it (for `node --cpu-prof`).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startEmulator, type KustoEmulator } from 'kusto-emulator';
 import { fmt, median } from './stats';
+
+/**
+ * A full garbage collection, run before each query shape: the garbage one shape leaves (a join's million joined rows)
+ * is otherwise collected during the next shape's runs, whichever side (engine or loop) happens to allocate then.
+ * `global.gc` under --expose-gc; otherwise the flag is set now and the function taken from a new context.
+ */
+function collector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
 const DB = 'benchdb';
 const DIM_ROWS = 10_000;
@@ -255,7 +270,9 @@ export async function kqlBench(
     // (a) the query shapes
     const columns = columnsOf(emulator);
     const queries = [];
+    const collect = collector();
     for (const shape of shapes(rows, Math.floor(rows * 0.654321)).filter((s) => s.name.includes(only))) {
+      collect();
       // Once each first: compiles and caches the plan, warms the loop; and the two answers must agree.
       const engineAnswer = shape.engine((await emulator.executeQuery(DB, shape.kql))[0].rows);
       const loopAnswer = shape.loop(columns);

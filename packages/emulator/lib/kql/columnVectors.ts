@@ -88,6 +88,7 @@ export function scanComparison(
   to: number,
   out: Row[] | undefined,
 ): number {
+  if (!out) return countComparison(comparison, vector, rows, predicate, from, to);
   const k = comparison.constant;
   let found = 0;
   // One loop per operator, so that the loop body is a single comparison of doubles; a row passing is counted and,
@@ -129,6 +130,38 @@ export function scanComparison(
         }
       }
       break;
+  }
+  return found;
+}
+
+/**
+ * {@link scanComparison} counting only: one pass counts the doubles above and below the constant without a branch on
+ * which side each is (a filter passes rows unpredictably: a mispredicted branch a row would cost more than the
+ * comparison); the rows on neither side (equal, or NaN: null and NaN) are then decided by the predicate.
+ */
+function countComparison(
+  comparison: ColumnComparison,
+  vector: Float64Array,
+  rows: Row[],
+  predicate: ScalarPlan,
+  from: number,
+  to: number,
+): number {
+  const k = comparison.constant;
+  let above = 0;
+  let below = 0;
+  for (let i = from; i < to; i++) {
+    const d = vector[i];
+    if (d > k) above++;
+    if (d < k) below++;
+  }
+  const op = comparison.op;
+  let found = op === '>' || op === '>=' ? above : op === '<' || op === '<=' ? below : op === '!=' ? above + below : 0;
+  if (above + below < to - from) {
+    for (let i = from; i < to; i++) {
+      const d = vector[i];
+      if (!(d > k) && !(d < k) && predicate(rows[i]) === true) found++;
+    }
   }
   return found;
 }
