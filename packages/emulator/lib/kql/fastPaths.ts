@@ -179,33 +179,33 @@ export function longRangeFits(end: bigint, step: bigint): boolean {
 
 /**
  * `range` over longs from `start` to `end` by a non-zero `step`: the rows, deadline checks, memory accounting and
- * row limit of the generic loop (tabularOperators.ts), with one bigint addition and comparison per row.
+ * row limit of the generic loop (tabularOperators.ts), with one bigint addition and comparison per row. With `map`,
+ * each row is mapped as it is made (the rows returned are the mapped ones), giving way mid-chunk when a costly
+ * mapping uses up the time slice.
  */
-export function* longRange(rt: Runtime, start: bigint, end: bigint, step: bigint): RowsRun {
+export function* longRange(rt: Runtime, start: bigint, end: bigint, step: bigint, map?: (row: Row) => Row): RowsRun {
   const rows: Row[] = [];
   const up = step > 0n;
   let v = start;
   // A chunk of rows in a plain function (loops in generators run slower).
   const fill = (limit: number) => {
-    if (up) {
-      while (rows.length < limit && v <= end) {
-        rows.push([v]);
-        v += step;
-      }
-    } else {
-      while (rows.length < limit && v >= end) {
-        rows.push([v]);
-        v += step;
-      }
+    while (rows.length < limit && (up ? v <= end : v >= end)) {
+      rows.push(map ? map([v]) : [v]);
+      v += step;
+      if (map && rt.yieldDue) return;
     }
   };
+  let counted = 0;
   for (;;) {
-    const limit = rows.length + 4096;
+    const limit = counted + 4096;
     fill(limit);
-    if (rows.length < limit) return rows;
-    rt.tick(4096);
-    rt.chargeRows(4096, 1);
-    if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
+    if (rows.length === limit) {
+      counted = limit;
+      rt.tick(4096);
+      rt.chargeRows(4096, rows[limit - 1].length);
+      if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
+    }
+    if (up ? v > end : v < end) return rows;
     if (rt.yieldDue) yield;
   }
 }

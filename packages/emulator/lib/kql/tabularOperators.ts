@@ -318,7 +318,8 @@ function compileProject(c: Compiler, op: KNode, input: TabularPlan, scope: Scope
     columns,
     run: function* () {
       // Each row is a new array (compileList): rows the query's result may hand out without a copy.
-      return markFresh(yield* mapRows(c, input, compute));
+      const ranged = mappedRanges.get(input);
+      return markFresh(ranged ? yield* ranged(compute) : yield* mapRows(c, input, compute));
     },
   };
 }
@@ -610,33 +611,38 @@ function compileRange(c: Compiler, op: KNode, scope: Scope): TabularPlan {
   const step = c.scalar(stepNode, [], scope);
   const add = binaryOperator('+', type, stepType, type);
   const rt = c.runtime;
-  return {
-    columns,
-    run: function* () {
-      const start = from([]);
-      const end = to([]);
-      const s = step([]);
-      if (start === null || end === null || s === null) return [];
-      const sign = Math.sign(Number(s));
-      if (sign === 0) throw syntaxError("Semantic error: the step of the 'range' operator must not be zero.");
-      if (type === 'long' && stepType === 'long' && longRangeFits(end as bigint, s as bigint))
-        return yield* longRange(rt, start as bigint, end as bigint, s as bigint);
-      const rows: Row[] = [];
-      for (let v: Value = start; v !== null; v = add(v, s)) {
-        const cmp = compareValues(type, v, end);
-        if (sign > 0 ? cmp > 0 : cmp < 0) break;
-        rows.push([v]);
-        if ((rows.length & 4095) === 0) {
-          rt.tick(4096);
-          rt.chargeRows(4096, 1);
-          if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
-          if (rt.yieldDue) yield;
-        }
+  // With `map` (a project right after the range), each row is mapped as it is made: the range's own rows are never
+  // all held at once.
+  const run = function* (map?: (row: Row) => Row): RowsRun {
+    const start = from([]);
+    const end = to([]);
+    const s = step([]);
+    if (start === null || end === null || s === null) return [];
+    const sign = Math.sign(Number(s));
+    if (sign === 0) throw syntaxError("Semantic error: the step of the 'range' operator must not be zero.");
+    if (type === 'long' && stepType === 'long' && longRangeFits(end as bigint, s as bigint))
+      return yield* longRange(rt, start as bigint, end as bigint, s as bigint, map);
+    const rows: Row[] = [];
+    for (let v: Value = start; v !== null; v = add(v, s)) {
+      const cmp = compareValues(type, v, end);
+      if (sign > 0 ? cmp > 0 : cmp < 0) break;
+      rows.push([v]);
+      if ((rows.length & 4095) === 0) {
+        rt.tick(4096);
+        rt.chargeRows(4096, 1);
+        if (rows.length > MAX_INTERMEDIATE_ROWS) throw tooManyRows('range');
+        if (rt.yieldDue) yield;
       }
-      return rows;
-    },
+    }
+    return map ? yield* mapRowArray(c, rows, map) : rows;
   };
+  const plan: TabularPlan = { columns, run: () => run() };
+  mappedRanges.set(plan, run);
+  return plan;
 }
+
+/** Each range plan's run with its rows mapped as they are made (a project right after the range uses it). */
+const mappedRanges = new WeakMap<TabularPlan, (map: (row: Row) => Row) => RowsRun>();
 
 function compileDataTable(c: Compiler, node: KNode, scope: Scope): TabularPlan {
   const columns = c.columns(node);
