@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { entityNotFound, KustoEmulatorError } from './errors';
 import type { Database, Table } from './model';
+import type { PrincipalGrant } from './identity/principals';
 
 /** What the catalog keeps about a database beyond the data model: its id and database-level policies. */
 export interface DatabaseInfo {
@@ -13,6 +14,8 @@ export interface DatabaseInfo {
   id: string;
   /** Database-level policies keyed by policy name in lower case (JSON text). */
   policies: Map<string, string>;
+  /** Its principals' roles (`.add database X viewers (…)`); absent until one is granted. */
+  principals?: PrincipalGrant[];
 }
 
 /** Persistent databases changed and dropped since the last flush (names in lower case). */

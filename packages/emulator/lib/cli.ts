@@ -41,6 +41,11 @@ Options:
                           the --database names), else in the first --database
   --cors-origin <origin>  a web page origin (http://localhost:3000, or *) allowed to call the emulator from a browser
                           (repeatable, or comma-separated); pages of other origins are refused
+  --identity-issuer <url> check bearer tokens and database roles: tokens must be issued by <url> (the local
+                          managed identity endpoint), signed with --identity-public-key, for this cluster; a
+                          request without a token is the local developer, with every role
+  --identity-public-key <file.pem>
+                          the issuer's RSA public key (PEM); goes with --identity-issuer
   --verbose               print one line per request (time, method, path, status, duration, client request id)
   -v, --version           print the version
   -h, --help              show this help`;
@@ -57,6 +62,8 @@ const OPTIONS = {
   database: { type: 'string', multiple: true },
   init: { type: 'string', multiple: true },
   'cors-origin': { type: 'string', multiple: true },
+  'identity-issuer': { type: 'string' },
+  'identity-public-key': { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -77,6 +84,8 @@ interface RunCommand {
   databases: string[];
   inits: InitScript[];
   allowedOrigins: string[];
+  /** --identity-issuer and the path of --identity-public-key. */
+  identity?: { issuer: string; publicKeyFile: string };
   verbose: boolean;
 }
 
@@ -143,7 +152,14 @@ function parseCommand(argv: readonly string[], cwd: string): RunCommand | 'help'
       }
     }
   }
-  return { port, host, dataDir, databases, inits, allowedOrigins, verbose: values.verbose === true };
+  const issuer = values['identity-issuer'];
+  const keyFile = values['identity-public-key'];
+  if ((issuer === undefined) !== (keyFile === undefined)) {
+    throw new UsageError('--identity-issuer and --identity-public-key go together: give both or neither.');
+  }
+  const identity =
+    issuer !== undefined && keyFile !== undefined ? { issuer, publicKeyFile: path.resolve(cwd, keyFile) } : undefined;
+  return { port, host, dataDir, databases, inits, allowedOrigins, identity, verbose: values.verbose === true };
 }
 
 /** `--init db=file` runs in db (one of the --database names), `--init file` in the first --database. */
@@ -218,7 +234,9 @@ export async function runEmulatorCli(argv: readonly string[], cli: EmulatorCliOp
     return 0;
   }
   const scripts = new Map<InitScript, string>();
+  let publicKey: string | undefined;
   try {
+    if (command.identity) publicKey = fs.readFileSync(command.identity.publicKeyFile, 'utf8');
     for (const init of command.inits) scripts.set(init, fs.readFileSync(init.file, 'utf8'));
     if (command.dataDir) fs.mkdirSync(command.dataDir, { recursive: true });
   } catch (error) {
@@ -265,6 +283,8 @@ export async function runEmulatorCli(argv: readonly string[], cli: EmulatorCliOp
       host: command.host,
       dataDir: command.dataDir,
       allowedOrigins: command.allowedOrigins,
+      identity:
+        command.identity && publicKey !== undefined ? { issuer: command.identity.issuer, publicKey } : undefined,
       onRequest: command.verbose ? (info) => out.write(`${requestLine(info)}\n`) : undefined,
     });
   } catch (error) {
@@ -382,6 +402,8 @@ function banner(emulator: KustoEmulator, command: RunCommand, report: string[]):
   if (command.databases.length === 0) lines.push(`Connection string: ${emulator.connectionString()}`);
   for (const name of command.databases) lines.push(`Connection string: ${emulator.connectionString(name)}`);
   if (command.allowedOrigins.length > 0) lines.push(`Pages allowed from: ${command.allowedOrigins.join(', ')}`);
+  if (command.identity)
+    lines.push(`Identities checked: tokens of ${command.identity.issuer}; no token = local developer`);
   lines.push(`Query page: ${emulator.url}/`);
   lines.push('Press Ctrl+C to stop.');
   return lines.join('\n');

@@ -22,6 +22,7 @@ import { splitScript } from './script';
 import { DataManagement } from './dataManagement/dataManagement';
 import { EmulatorServer, type RequestInfo } from './server';
 import { normalizeOrigin } from './requestOrigin';
+import { type IdentityIssuer, TokenVerifier } from './identity/tokens';
 
 export { Catalog, type DatabaseInfo, type CatalogChanges, type CatalogDurability } from './catalog';
 export { KustoEmulatorError, type InnerErrorDetails } from './errors';
@@ -41,6 +42,8 @@ export {
 export type { ResultTable } from './kql';
 export type { Visualization } from './kql/render';
 export type { RequestInfo } from './server';
+export type { IdentityIssuer } from './identity/tokens';
+export type { DatabaseRole, PrincipalGrant } from './identity/principals';
 export {
   type AllowedOrigins,
   foreignRequestReason,
@@ -112,6 +115,14 @@ export interface EmulatorOptions {
    * otherwise): an upload past it is refused with Azure Storage's 503 ServerBusy ("Ingress is over the account limit").
    */
   queuedIngestionStorageBytes?: number;
+  /**
+   * Check identities, as a cluster with Entra ID does: a request's bearer token must be an RS256 JWT signed with
+   * `publicKey`, issued by `issuer`, unexpired, for this cluster's URL (the audience the clients ask for, since
+   * GET /v1/rest/auth/metadata then names it); it is the principal `aadapp=<appid>;<tid>`, held to the database
+   * roles granted with `.add database X viewers|users|ingestors|admins (…)`. A request without a token is the local
+   * developer, who holds every role. Off unless given.
+   */
+  identity?: IdentityIssuer;
 }
 
 /** One block of a script run by {@link KustoEmulator.runScript}. */
@@ -165,6 +176,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
       throw new KustoEmulatorError(`allowedOrigins: ${(error as Error).message}`);
     }
   });
+  // Checked before anything starts: a key that is not an RSA public key fails the start, saying so.
+  const verifier = options.identity ? new TokenVerifier(options.identity) : undefined;
   const catalog = new Catalog();
   let durability: Durability | undefined;
   if (options.dataDir) {
@@ -195,6 +208,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
     storage: dm,
     ingestionResources: dm,
     allowedOrigins,
+    identity: verifier,
   });
   const port = await server.listen(options.port ?? 0, host).catch(async (error: unknown) => {
     // Not started: release the data directory (its lock and logs) for the next attempt.
@@ -203,6 +217,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kust
   });
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
+  verifier?.setAudience(url);
   dm.start(url);
 
   let closed: Promise<void> | undefined;

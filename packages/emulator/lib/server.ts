@@ -6,7 +6,8 @@
  * - POST|GET /v1/rest/query               queries (v1 tables with TableOfContents)
  * - POST /v1/rest/ingest/{db}/{table}     streaming ingestion (?streamFormat=…&mappingName=…), into tables whose
  *                                         streaming ingestion policy (or their database's) is enabled
- * - GET  /v1/rest/auth/metadata           404, as a cluster without Entra ID: clients fall back to defaults
+ * - GET  /v1/rest/auth/metadata           404, as a cluster without Entra ID: clients fall back to defaults; with
+ *                                         `identity`, the Entra ID metadata naming the local issuer and this cluster
  * - GET  /v1/rest/ping                    liveness
  * - GET  / and /page/…                    the query page (./page), built into dist/page
  * - /dm/…                                 the data management service's storage (queued ingestion), when given
@@ -37,6 +38,9 @@ import { streamingIngestionEnabled } from './commands/policyCommands';
 import type { StorageEndpoint } from './dataManagement/dataManagement';
 import { foreignRequestReason, isAllowedOrigin, type ListenAddress, mediaTypeOf } from './requestOrigin';
 import { pageFileOf, servePageFile } from './page';
+import { type Caller, DEVELOPER, type TokenVerifier } from './identity/tokens';
+import { authorize } from './identity/principals';
+import { commandPermission } from './identity/authorization';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -58,6 +62,8 @@ export interface EmulatorServerOptions {
   ingestionResources?: IngestionResources;
   /** Web page origins (normalized, or `*`) allowed besides the server's own; see ./requestOrigin. */
   allowedOrigins?: readonly string[];
+  /** Checks bearer tokens and database roles (EmulatorOptions.identity); without it, every caller may do everything. */
+  identity?: TokenVerifier;
 }
 
 // What the official clients send to the endpoints that change data (azure-kusto-data 7: application/json for
@@ -315,6 +321,24 @@ export class EmulatorServer {
         route.length === parts.length && parts.every((p, i) => p === route[i]);
       if (is('v1', 'rest', 'auth', 'metadata')) {
         identity.activityType = 'DN.FE.AuthMetadata';
+        const verifier = this.options.identity;
+        if (verifier?.resource !== undefined) {
+          // As a cluster with Entra ID: azure-kusto-data asks its credential for `${KustoServiceResourceId}/.default`,
+          // so tokens are for this cluster's URL.
+          const metadata = {
+            AzureAD: {
+              LoginEndpoint: verifier.loginEndpoint,
+              LoginMfaRequired: false,
+              KustoClientAppId: 'db662dc1-0cfe-4e1c-a843-19a68e65be58',
+              KustoClientRedirectUri: 'https://microsoft/kustoclient',
+              KustoServiceResourceId: verifier.resource,
+              FirstPartyAuthorityUrl: `${verifier.loginEndpoint}/f8cdef31-a31e-4b4a-93e4-5f571e91255a`,
+            },
+          };
+          this.send(res, 200, identity, JSON.stringify(metadata));
+          this.reportRequest(req, res, identity.clientRequestId, started);
+          return;
+        }
         throw notFound(
           'This Kusto emulator has no Entra ID (Azure AD) authentication: there is no auth metadata. Connect without credentials.',
         );
@@ -335,6 +359,7 @@ export class EmulatorServer {
         is('v1', 'rest', 'query') ||
         (route.length === 5 && route[0] === 'v1' && route[1] === 'rest' && route[2] === 'ingest');
       if (!known) throw notFound(`No Kusto REST endpoint at ${method} ${url.pathname}.`);
+      const caller = this.callerOf(req);
       const isQuery = is('v2', 'rest', 'query') || is('v1', 'rest', 'query');
       if (isQuery && method === 'GET') {
         // The REST API's GET form: db, csl and properties as URL parameters (a query only: it changes nothing).
@@ -344,6 +369,7 @@ export class EmulatorServer {
           csl: url.searchParams.get('csl') ?? undefined,
           properties: url.searchParams.get('properties') ?? undefined,
         });
+        authorize(this.options.catalog, caller, request.db, 'read', 'query');
         this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity));
         this.reportRequest(req, res, identity.clientRequestId, started);
         return;
@@ -359,15 +385,18 @@ export class EmulatorServer {
       const body = await readBody(req);
       if (is('v1', 'rest', 'mgmt')) {
         identity.activityType = 'DN.AdminCommand';
-        const answer = this.management(body);
+        const answer = this.management(body, caller);
         // Acknowledged only once durable: written and fsynced (at once without a dataDir).
         await this.options.catalog.commit();
         this.send(res, 200, identity, answer);
       } else if (isQuery) {
         identity.activityType = 'DN.FE.ExecuteQuery';
-        this.send(res, 200, identity, await this.query(parseCommandBody(body), route[0] === 'v2' ? 2 : 1, identity));
+        const request = parseCommandBody(body);
+        authorize(this.options.catalog, caller, request.db, 'read', 'query');
+        this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity));
       } else {
         identity.activityType = 'DN.FE.StreamingIngest';
+        authorize(this.options.catalog, caller, decodeURIComponent(segments[3]), 'ingest', 'ingest (streaming)');
         const answer = this.streamingIngest(
           decodeURIComponent(segments[3]),
           decodeURIComponent(segments[4]),
@@ -434,8 +463,18 @@ export class EmulatorServer {
     res.end(body);
   }
 
-  private management(body: Buffer): string {
+  /** Who sent a request: the principal its bearer token names, or (no token, or no identity check) the developer. */
+  private callerOf(req: http.IncomingMessage): Caller {
+    const verifier = this.options.identity;
+    if (!verifier) return DEVELOPER;
+    const header = req.headers.authorization;
+    return verifier.callerOf(Array.isArray(header) ? header[0] : header);
+  }
+
+  private management(body: Buffer, caller: Caller): string {
     const request = parseCommandBody(body);
+    const needs = commandPermission(request.csl, request.db);
+    authorize(this.options.catalog, caller, needs.database, needs.permission, needs.action);
     const properties = readRequestProperties(request.properties);
     const result = executeCommand(
       {

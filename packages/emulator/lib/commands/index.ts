@@ -19,6 +19,7 @@ import {
   showVersion,
 } from './databaseCommands';
 import { showDatabaseSchema } from './databaseSchema';
+import { changePrincipals, expectRole, isDatabaseRole, showPrincipals } from '../identity/principals';
 import { alterFunction, defineFunction, dropFunctions, showFunction, showFunctions } from './functionCommands';
 import { databaseMappingsNotSupported, defineMapping, dropMapping, showMappings } from './mappingCommands';
 import { policyCommand } from './policyCommands';
@@ -101,7 +102,18 @@ function tableCommand(context: CommandContext, reader: CommandReader, verb: stri
 /** A database-scoped command (`.alter database D policy …`, `.show database D …`). */
 function databaseCommand(context: CommandContext, reader: CommandReader, verb: string): ResultTable {
   if (verb === 'create') return createDatabase(context, reader);
-  if (verb === 'drop') return dropDatabase(context, reader);
+  if (verb === 'drop' || verb === 'add' || verb === 'set') {
+    // `.drop database X` drops it; `.add|.drop|.set database X <role> (…)` change its principals.
+    const start = reader.position;
+    const name = reader.expectName('database');
+    if (reader.peek().kind === 'word' && isDatabaseRole(reader.peek().value)) {
+      const role = expectRole(reader.next().value);
+      return changePrincipals(context, context.catalog.require(name), verb, role, reader);
+    }
+    if (verb !== 'drop') reader.fail('a role (admins, users, viewers, unrestrictedviewers, ingestors or monitors)');
+    reader.seek(start);
+    return dropDatabase(context, reader);
+  }
   if (verb === 'show' && reader.atEnd()) return showDatabase(context, reader);
   const database = context.catalog.require(reader.expectName('database'));
   if (
@@ -112,6 +124,7 @@ function databaseCommand(context: CommandContext, reader: CommandReader, verb: s
   }
   if (reader.isWord('ingestion')) return databaseMappingsNotSupported();
   if (verb === 'show' && reader.acceptWord('schema')) return showDatabaseSchema(database, reader);
+  if (verb === 'show' && reader.acceptWord('principals')) return showPrincipals(context, database, reader);
   return unsupported(reader.text);
 }
 
@@ -134,6 +147,11 @@ export function executeCommand(context: CommandContext, text: string): ResultTab
       return queryCommandResult(context, executeCommand(context, text.slice(0, pipe)), text.slice(pipe + 1));
   }
   const run = (nested: string): ResultTable => executeCommand(context, nested);
+  // `.set database X <role> (…)` sets principals; any other `.set` ingests from a query.
+  if (verb === 'set' && reader.isWord('database')) {
+    reader.next();
+    return databaseCommand(context, reader, verb);
+  }
   switch (verb) {
     case 'set':
     case 'append':

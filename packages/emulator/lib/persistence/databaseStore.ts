@@ -129,7 +129,7 @@ export class DatabaseStore {
     if (state.ids) {
       for (const [extent, id] of state.ids) this.ids.set(extent, id);
       // Loaded from disk: memory matches the files.
-      this.track(JSON.stringify(metadataOf(database, info.id, info.policies)));
+      this.track(JSON.stringify(metadataOf(database, info.id, info.policies, info.principals)));
     }
   }
 
@@ -199,7 +199,7 @@ export class DatabaseStore {
   }
 
   private record(info: DatabaseInfo): Promise<void> | undefined {
-    const metadata = metadataOf(this.database, info.id, info.policies);
+    const metadata = metadataOf(this.database, info.id, info.policies, info.principals);
     const schemaText = JSON.stringify(metadata);
     let needMetadata = schemaText !== this.schemaText;
     const starts = new Map<Table, number>();

@@ -226,6 +226,7 @@ export class Durability {
     }
     const info = this.catalog.info(database);
     for (const [key, value] of Object.entries(metadata.policies ?? {})) info.policies.set(key, value);
+    if (Array.isArray(metadata.principals)) info.principals = metadata.principals.map((p) => ({ ...p }));
     for (const fn of metadata.functions ?? []) database.functions.set(fn.name, fn);
     for (const [name, table] of replayed.tables) database.tables.set(name, table);
 

@@ -25,6 +25,7 @@ import type {
   Table,
   Value,
 } from '../model';
+import type { PrincipalGrant } from '../identity/principals';
 import { KUSTO_SCALAR_TYPES } from '../typeNames';
 import { decimalFromNumber, parseDecimal } from '../values/decimalValue';
 
@@ -54,6 +55,8 @@ export interface MetadataRecord {
   policies: Record<string, string>;
   functions: StoredFunction[];
   tables: StoredTable[];
+  /** The database's principals and roles; absent when none was ever granted (files from before grants have none). */
+  principals?: PrincipalGrant[];
 }
 
 /** An `X` record. */
@@ -74,7 +77,12 @@ export interface ExtentRecord {
 }
 
 /** The metadata of a database without extent lists: compared as text to detect a schema change. */
-export function metadataOf(database: Database, id: string, policies: Map<string, string>): MetadataRecord {
+export function metadataOf(
+  database: Database,
+  id: string,
+  policies: Map<string, string>,
+  principals?: readonly PrincipalGrant[],
+): MetadataRecord {
   return {
     k: 'M',
     name: database.name,
@@ -89,6 +97,8 @@ export function metadataOf(database: Database, id: string, policies: Map<string,
       policies: Object.fromEntries(t.policies),
       mappings: [...t.mappings.values()],
     })),
+    // Only once granted: the metadata of databases without grants stays as it was written before grants existed.
+    ...(principals ? { principals: principals.map((p) => ({ ...p })) } : {}),
   };
 }
 
