@@ -475,6 +475,7 @@ export class EmulatorServer {
     const request = parseCommandBody(body);
     const needs = commandPermission(request.csl, request.db);
     authorize(this.options.catalog, caller, needs.database, needs.permission, needs.action);
+    const principal = caller.kind === 'principal' ? caller.fqn : undefined;
     const properties = readRequestProperties(request.properties);
     const result = executeCommand(
       {
@@ -485,6 +486,7 @@ export class EmulatorServer {
         now: properties.now,
         dataDir: this.options.dataDir,
         ingestionResources: this.options.ingestionResources,
+        caller: principal,
       },
       request.csl,
     );

@@ -32,6 +32,11 @@ export interface CommandContext {
   dataDir?: string;
   /** The emulator's data management service; undefined when commands run without one (queued ingestion is refused). */
   ingestionResources?: IngestionResources;
+  /**
+   * The principal (`aadapp=<id>;<tenant>`) running the command when the emulator checks identities; undefined for the
+   * local developer. `.get kusto identity token` names it, so that queued ingestion is held to its roles.
+   */
+  caller?: string;
 }
 
 /** The database in scope; entity-not-found when the request names none that exists. */

@@ -8,6 +8,9 @@ import type { ResultTable } from '../kql';
 import { readWithProperties, type CommandReader } from './commandReader';
 import { type CommandContext, type IngestionResources, resultTable } from './context';
 
+/** What separates the identity token from the principal it was handed to (see ingestBlob). */
+export const PRINCIPAL_MARK = ';principal=';
+
 function resourcesOf(context: CommandContext): IngestionResources {
   const resources = context.ingestionResources;
   if (!resources) {
@@ -40,7 +43,12 @@ export function getCommand(context: CommandContext, reader: CommandReader): Resu
     if (!reader.acceptWord('identity')) return undefined;
     reader.expectWord('token');
     reader.expectEnd();
-    return resultTable([['AuthorizationContext', 'string']], [[resourcesOf(context).authorizationContext]]);
+    const token = resourcesOf(context).authorizationContext;
+    // A principal's messages carry its name (not its bearer token), for the ingestion to be held to its roles.
+    return resultTable(
+      [['AuthorizationContext', 'string']],
+      [[context.caller === undefined ? token : `${token}${PRINCIPAL_MARK}${context.caller}`]],
+    );
   }
   return undefined;
 }

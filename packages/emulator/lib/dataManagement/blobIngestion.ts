@@ -14,6 +14,9 @@ import { ingestData, resolveMapping } from '../ingest/ingestData';
 import { parseMappingEntries, parseMappingKind } from '../ingest/mapping';
 import type { IngestionMappingEntry, Table } from '../model';
 import { additionalProperty, type IngestionMessage } from './ingestionMessage';
+import { PRINCIPAL_MARK } from '../commands/dataManagementCommands';
+import { authorize } from '../identity/principals';
+import { principalCaller } from '../identity/tokens';
 import type { StoredBlob } from '../storage/blobStore';
 
 const gunzip = promisify(zlib.gunzip);
@@ -194,11 +197,22 @@ export async function ingestBlob(
 ): Promise<IngestionOutcome> {
   try {
     const token = additionalProperty(message, 'authorizationContext');
-    if (token !== undefined && token !== null && token !== authorizationContext) {
+    const principalPrefix = `${authorizationContext}${PRINCIPAL_MARK}`;
+    const principal =
+      typeof token === 'string' && token.startsWith(principalPrefix) ? token.slice(principalPrefix.length) : undefined;
+    if (token !== undefined && token !== null && token !== authorizationContext && principal === undefined) {
       throw new IngestionFailure(
         'BadRequest_InvalidKustoIdentityToken',
         "The message's authorizationContext is not the token `.get kusto identity token` hands out.",
       );
+    }
+    if (principal !== undefined) {
+      // Handed to a principal (the emulator checks identities): it needs ingestors or admins on the database.
+      try {
+        authorize(catalog, principalCaller(principal), message.databaseName, 'ingest', 'ingest (queued)');
+      } catch (error) {
+        throw new IngestionFailure('Forbidden', (error as Error).message);
+      }
     }
     const database = catalog.get(message.databaseName);
     if (!database)

@@ -25,6 +25,12 @@ export const DEVELOPER: Caller = { kind: 'developer' };
 // Entra's validators (Microsoft.IdentityModel) allow five minutes of clock skew on exp and nbf.
 const CLOCK_SKEW_SECONDS = 300;
 
+/** The caller a principal's FQN (`aadapp=<id>;<tenant>`) names. */
+export function principalCaller(fqn: string): Caller {
+  const [appId, tenant = ''] = fqn.replace(/^aadapp=/i, '').split(';');
+  return { kind: 'principal', fqn, appId, tenant };
+}
+
 /** Kusto's answer to a request whose token is not accepted: 401 Unauthorized. */
 export function unauthorized(reason: string): KustoEmulatorError {
   return new KustoEmulatorError(`Unauthorized (401-Unauthorized): ${reason}`, {
