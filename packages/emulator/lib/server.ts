@@ -101,7 +101,7 @@ export interface RequestInfo {
   method: string;
   /** Path and query string. */
   url: string;
-  /** Request headers as received (lower-case names). */
+  /** Request headers as received (lower-case names), but for a bearer token's text (`Bearer <redacted>`). */
   headers: http.IncomingHttpHeaders;
   /** HTTP status answered. */
   status: number;
@@ -132,6 +132,13 @@ function notFound(what: string): KustoEmulatorError {
     code: 'NotFound',
     kustoType: 'Kusto.Data.Exceptions.KustoRequestException',
   });
+}
+
+/** A request's headers for listeners and logs: a bearer token is a secret, so only its scheme is kept. */
+function withoutCredentials(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
+  const authorization = headers.authorization;
+  if (authorization === undefined) return headers;
+  return { ...headers, authorization: `${authorization.split(' ', 1)[0]} <redacted>` };
 }
 
 /** Reads a request body, decompressing it per Content-Encoding (gzip / deflate). */
@@ -435,7 +442,7 @@ export class EmulatorServer {
       this.options.onRequest?.({
         method: req.method ?? '',
         url: req.url ?? '',
-        headers: req.headers,
+        headers: withoutCredentials(req.headers),
         status: res.statusCode,
         clientRequestId,
         durationMs: performance.now() - started,

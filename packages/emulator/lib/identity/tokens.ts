@@ -97,12 +97,17 @@ export class TokenVerifier {
     if (parts.length !== 3) throw unauthorized('the bearer token is not a JWT (header.payload.signature).');
     const header = decodePart(parts[0], 'header');
     if (header.alg !== 'RS256') throw unauthorized(`the bearer token's algorithm is not RS256.`);
-    const signed = verify(
-      'RSA-SHA256',
-      Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'),
-      this.key,
-      Buffer.from(parts[2], 'base64url'),
-    );
+    let signed: boolean;
+    try {
+      signed = verify(
+        'RSA-SHA256',
+        Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'),
+        this.key,
+        Buffer.from(parts[2], 'base64url'),
+      );
+    } catch {
+      signed = false;
+    }
     if (!signed) throw unauthorized("the bearer token's signature does not verify with the local issuer's key.");
     const claims = decodePart(parts[1], 'payload');
     if (claims.iss !== this.config.issuer)

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { Client, KustoConnectionStringBuilder } from 'azure-kusto-data';
-import { type KustoEmulator, startEmulator } from '../../lib';
+import { type KustoEmulator, type RequestInfo, startEmulator } from '../../lib';
 import { failure, kustoIngest, rowsOf, streamOf } from '../support/emulatorFixture';
 
 // A test issuer: its key pair, and another key nobody trusts. The issuer URL is a refused loopback port: nothing is
@@ -88,10 +88,14 @@ describe('emulator identities (identity option)', () => {
   const app = randomUUID();
   const principal = `aadapp=${app};${tenant}`;
   const seen: string[] = [];
+  // What request logs are given: the requests' headers, whose bearer tokens must not be there.
+  const log = (info: RequestInfo): void => {
+    seen.push(JSON.stringify(info));
+  };
 
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kusto-identity-'));
-    emulator = await startEmulator({ databases: ['db'], dataDir, identity: { issuer, publicKey } });
+    emulator = await startEmulator({ databases: ['db'], dataDir, identity: { issuer, publicKey }, onRequest: log });
     await emulator.runScript(
       'db',
       '.create table Products (Id:long, Name:string)\n\n.alter table Products policy streamingingestion enable\n\n' +
@@ -102,6 +106,7 @@ describe('emulator identities (identity option)', () => {
     await emulator?.close();
     await fs.rm(dataDir, { recursive: true, force: true });
     for (const text of seen) expectNoToken(text);
+    expect(seen.some((text) => text.includes('"authorization":"Bearer <redacted>"'))).to.equal(true);
   });
 
   it('answers the auth metadata probe as a cluster with Entra ID, naming itself as the resource', async () => {
@@ -258,7 +263,7 @@ describe('emulator identities (identity option)', () => {
     expect(shown.rows).to.deep.include(row);
 
     await emulator.close();
-    emulator = await startEmulator({ dataDir, identity: { issuer, publicKey } });
+    emulator = await startEmulator({ dataDir, identity: { issuer, publicKey }, onRequest: log });
     const again = await emulator.executeCommand('db', '.show database db principals');
     expect(again.rows).to.deep.include(row);
     // The grant still works after the restart, for a token of the restarted cluster's audience.
