@@ -275,6 +275,43 @@ describe('emulator identities (identity option)', () => {
     }
   });
 
+  it('replaces a role with .set (none empties it), and skip-results answers nothing', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const fqns = (role: string, table: { rows: unknown[][] }): unknown[] =>
+      table.rows.filter((row) => row[0] === `Database db ${role}`).map((row) => row[4]);
+    await emulator.executeCommand('db', `.add database db monitors ('aadapp=${a};${tenant}')`);
+    const set = await emulator.executeCommand('db', `.set database db monitors ('aadapp=${b};${tenant}')`);
+    expect(fqns('Monitor', set)).to.deep.equal([`aadapp=${b};${tenant}`]);
+    const skipped = await emulator.executeCommand(
+      'db',
+      `.add database db monitors ('aadapp=${a};${tenant}') skip-results`,
+    );
+    expect(skipped.rows).to.deep.equal([]);
+    const emptied = await emulator.executeCommand('db', '.set database db monitors none');
+    expect(fqns('Monitor', emptied)).to.deep.equal([]);
+  });
+
+  it('lets users create tables and functions, but not alter what admins alone may', async () => {
+    const app3 = randomUUID();
+    const fqn = `aadapp=${app3};${tenant}`;
+    await emulator.executeCommand('db', `.add database db users ('${fqn}')`);
+    const user = clientWith(emulator, token(app3, emulator.url));
+    try {
+      await user.executeMgmt('db', '.create table Made (Id:long)');
+      await user.executeMgmt('db', '.create function MadeCount() { Made | count }');
+      const refused = await failure(user.executeMgmt('db', '.alter table Made policy streamingingestion enable'));
+      expect(refused.status).to.equal(403);
+      expect(refused.error.message).to.include(`Principal '${fqn}' is not authorized to run '.alter table'`);
+      expect(refused.error.message).to.include('needs one of the roles admins.');
+      // A cluster-level command is the developer's alone.
+      const cluster = await failure(user.executeMgmt('db', '.create database other volatile'));
+      expect(cluster.status).to.equal(403);
+      expect(cluster.error.message).to.include('cluster role');
+    } finally {
+      user.close();
+    }
+  });
+
   it('refuses a malformed principal, naming it', async () => {
     const answer = await post(emulator, ".add database db viewers ('someone')", undefined, '/v1/rest/mgmt');
     expect(answer.status).to.equal(400);
