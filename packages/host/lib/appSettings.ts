@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCorsOrigins } from './cors';
 import { HostStartError } from './errors';
+import { readManagedIdentities, type LocalIdentity } from './identity';
 
 /** What local.settings.json contributed. */
 export interface LocalSettings {
@@ -23,6 +24,8 @@ export interface LocalSettings {
   cors?: string[];
   /** `Host.CORSCredentials`, when given. */
   corsCredentials?: boolean;
+  /** The managed identities the top-level `ManagedIdentity` key declares (none when absent). */
+  managedIdentities?: LocalIdentity[];
 }
 
 /**
@@ -47,6 +50,7 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
     ConnectionStrings: connectionStrings,
     Host: host,
     IsEncrypted: encrypted,
+    ManagedIdentity: managedIdentity,
   } = parsed as Record<string, unknown>;
   if (encrypted === true) {
     throw new HostStartError(
@@ -111,7 +115,16 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv): Loca
       localHttpPort = port as number;
     }
   }
-  return { file, applied, kept, localHttpPort, cors, corsCredentials };
+  const managedIdentities = readManagedIdentities(managedIdentity, file, path.resolve(appDir));
+  return {
+    file,
+    applied,
+    kept,
+    localHttpPort,
+    cors,
+    corsCredentials,
+    ...(managedIdentities.length > 0 ? { managedIdentities } : {}),
+  };
 }
 
 function sectionEntries(section: unknown, key: string, what: string, file: string): [string, unknown][] {

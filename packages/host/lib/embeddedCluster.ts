@@ -62,6 +62,11 @@ export interface EmbeddedClusterOptions {
   env: NodeJS.ProcessEnv;
   /** Keep the emulator's data in memory only. */
   volatile?: boolean;
+  /**
+   * The local identity issuer whose bearer tokens the emulator checks (the host's identity endpoint), when the app
+   * declares managed identities.
+   */
+  identity?: { issuer: string; publicKey: string };
   /** Told when the emulator's process ended (out of memory) and when it serves again. */
   onRestart?: (event: { phase: 'ended' | 'restarted' | 'gave up'; message: string }) => void;
 }
@@ -197,7 +202,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
   // synchronous CPU on this thread (~2 s), so a background warm-up would only move that wait onto the first request.
   const started = performance.now();
   const emulator = await startIsolatedEmulator({
-    emulator: { dataDir, warmUp: true },
+    emulator: { dataDir, warmUp: true, ...(options.identity ? { identity: options.identity } : {}) },
     memoryLimitMb: config.memoryLimitMb,
     onRestart: options.onRestart,
   });

@@ -32,6 +32,7 @@ import { corsPolicy } from './cors';
 import { startEmbeddedCluster, type EmbeddedCluster } from './embeddedCluster';
 import type { EmbeddedEmulator } from './isolatedEmulator';
 import { HostStartError } from './errors';
+import { attachIdentities, type AttachedIdentities } from './identity';
 import { formatFunctionTable, functionInfos, type HostFunctionInfo } from './functionTable';
 import { readHostJson } from './hostJson';
 import { consoleLogSink, fromRpcLevel, HostLogger, type HostLogSink } from './hostLog';
@@ -196,6 +197,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 
   try {
+    let identities: AttachedIdentities | undefined;
+    if (settings.managedIdentities) {
+      identities = await attachIdentities(settings.managedIdentities, env, (level, message) =>
+        log.host(level, message),
+      );
+      cleanups.push(() => identities?.detach());
+    }
     const worker = FunctionsWorker.install();
     const names = new Set<string>();
     const stopLogs = worker.onLog((entry) => {
@@ -236,6 +244,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         connections,
         env,
         volatile: options.volatile,
+        identity: identities && { issuer: identities.endpoint.issuer, publicKey: identities.endpoint.publicKey },
         onRestart: ({ phase, message }) => log.host(phase === 'restarted' ? 'information' : 'error', message),
       });
       if (embedded) cleanups.push(() => embedded!.emulator.close());
@@ -281,6 +290,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
     if (settings.file && settings.applied.length > 0) {
       log.startup(`Settings: ${settings.applied.length} from ${path.relative(cwd, settings.file) || settings.file}.`);
+    }
+    if (identities) {
+      const named = (settings.managedIdentities ?? []).map(
+        (i) => `${i.kind === 'system' ? 'system-assigned' : 'user-assigned'} ${i.clientId}`,
+      );
+      log.startup(
+        `Identity: managed identities served at IDENTITY_ENDPOINT ${identities.endpoint.endpoint} (tenant ` +
+          `${identities.endpoint.tenantId}): ${named.join(', ')}.`,
+      );
     }
     if (embedded) for (const line of describeEmbedded(embedded, appDir)) log.startup(line);
     for (const [setting] of connections) {
@@ -386,6 +404,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           }
           await engine?.close();
           await embedded?.emulator.close();
+          identities?.detach();
           log.host('information', 'Host stopped.');
           stopLogs();
         })();

@@ -17,13 +17,21 @@ const USER_CLIENT_ID = '6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 const CLUSTER = 'http://127.0.0.1:45678';
 
 function decode(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
-  const [header, claims] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+  const [header, claims] = token
+    .split('.')
+    .slice(0, 2)
+    .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
   return { header, claims };
 }
 
 function signatureValid(token: string, publicKey: string): boolean {
   const [head, body, signature] = token.split('.');
-  return verify('RSA-SHA256', Buffer.from(`${head}.${body}`), createPublicKey(publicKey), Buffer.from(signature, 'base64url'));
+  return verify(
+    'RSA-SHA256',
+    Buffer.from(`${head}.${body}`),
+    createPublicKey(publicKey),
+    Buffer.from(signature, 'base64url'),
+  );
 }
 
 describe('the local managed identity endpoint', () => {
@@ -56,7 +64,9 @@ describe('the local managed identity endpoint', () => {
     expect(() => readManagedIdentities({ UserAssigned: ['me'] }, 'local.settings.json', '/a')).to.throw(
       /"ManagedIdentity.UserAssigned" in local.settings.json holds 'me', which is not a client id/,
     );
-    expect(() => readManagedIdentities({ System: true }, 'local.settings.json', '/a')).to.throw(/unknown key\(s\) System/);
+    expect(() => readManagedIdentities({ System: true }, 'local.settings.json', '/a')).to.throw(
+      /unknown key\(s\) System/,
+    );
   });
 
   it("gives @azure/identity's ManagedIdentityCredential an RS256 token for a user-assigned identity, valid 1 hour", async () => {
@@ -78,7 +88,10 @@ describe('the local managed identity endpoint', () => {
     });
     expect(claims.exp as number).to.equal((claims.iat as number) + 3600);
     expect(claims.iat as number).to.be.within(before - 1, before + 60);
-    expect(Math.round(token.expiresOnTimestamp / 1000)).to.be.within((claims.exp as number) - 1, (claims.exp as number) + 1);
+    expect(Math.round(token.expiresOnTimestamp / 1000)).to.be.within(
+      (claims.exp as number) - 1,
+      (claims.exp as number) + 1,
+    );
   });
 
   it('gives the system-assigned identity when no client id is asked for', async () => {
@@ -109,7 +122,13 @@ describe('the local managed identity endpoint', () => {
       const res = await fetch(url(), { headers: { 'X-IDENTITY-HEADER': endpoint.header } });
       expect(res.status).to.equal(200);
       const body = (await res.json()) as Record<string, string>;
-      expect(Object.keys(body).sort()).to.deep.equal(['access_token', 'client_id', 'expires_on', 'resource', 'token_type']);
+      expect(Object.keys(body).sort()).to.deep.equal([
+        'access_token',
+        'client_id',
+        'expires_on',
+        'resource',
+        'token_type',
+      ]);
       expect(body).to.include({ resource: CLUSTER, token_type: 'Bearer', client_id: identities[0].clientId });
       expect(Number(body.expires_on)).to.equal(decode(body.access_token).claims.exp);
     });
@@ -140,8 +159,10 @@ describe('the local managed identity endpoint', () => {
 
   describe('callers', () => {
     it('knows loopback addresses', () => {
-      for (const a of ['127.0.0.1', '127.5.0.1', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a), a).to.equal(true);
-      for (const a of ['192.0.2.2', '::ffff:10.0.0.1', 'fd00::2', '', undefined]) expect(isLoopbackAddress(a), a).to.equal(false);
+      for (const a of ['127.0.0.1', '127.5.0.1', '::1', '::ffff:127.0.0.1'])
+        expect(isLoopbackAddress(a), a).to.equal(true);
+      for (const a of ['192.0.2.2', '::ffff:10.0.0.1', 'fd00::2', '', undefined])
+        expect(isLoopbackAddress(a), a).to.equal(false);
     });
 
     it('refuses a caller from another address with 403, even with the header', async () => {

@@ -16,3 +16,4 @@ export {
   type IdentityEndpointEvent,
   type IdentityEndpointOptions,
 } from './identityEndpoint';
+export { attachIdentities, type AttachedIdentities } from './hostIdentities';
