@@ -4,6 +4,7 @@ import { ManagedIdentityCredential } from '@azure/identity';
 import { Client, KustoConnectionStringBuilder } from 'azure-kusto-data';
 import { startHost, type HostLogEntry, type RunningHost } from '../lib';
 import { LOCAL_TENANT_ID } from '../lib/identity';
+import { forgetManagedIdentitySource } from './support/identity';
 
 // The managed identity tutorial on the local host, with the Products example: its local.settings.json attaches a
 // user-assigned identity, its setup.kql grants that identity `users` on productsdb, and getProductsManagedIdentity
@@ -19,6 +20,7 @@ describe('managed identity on the local host: the Products example', function ()
   let developer: Client;
 
   before(async () => {
+    forgetManagedIdentitySource();
     logs = [];
     const env = { ...process.env };
     delete env.KustoConnectionString;
@@ -38,6 +40,7 @@ describe('managed identity on the local host: the Products example', function ()
   after(async () => {
     developer?.close();
     await host?.close();
+    forgetManagedIdentitySource();
     expect(process.env.IDENTITY_ENDPOINT, 'the host puts IDENTITY_ENDPOINT back').to.equal(undefined);
   });
 
