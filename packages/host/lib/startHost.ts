@@ -304,6 +304,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const [setting] of connections) {
       if (!embedded?.settings.includes(setting)) log.startup(`Kusto: ${setting} is set: using that cluster.`);
     }
+    const outside = [...connections.keys()].filter((s) => !embedded?.settings.includes(s));
+    if (identities && outside.length > 0) {
+      log.host(
+        'warning',
+        `Identity: the local managed identities' tokens are signed by this host, so only the embedded emulator ` +
+          `accepts them; a binding with managedServiceIdentity on ${outside.join(', ')} will be refused there.`,
+      );
+    }
     const warnMissingSettings = (fns: HostFunction[]) => {
       for (const m of missingBindingSettings(fns, env)) {
         log.host(

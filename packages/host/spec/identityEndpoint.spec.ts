@@ -8,7 +8,9 @@ import {
   readManagedIdentities,
   sharedIdentityEndpoint,
   startIdentityEndpoint,
+  removeIdentityListener,
   type IdentityEndpoint,
+  type IdentityEndpointEvent,
   type LocalIdentity,
 } from '../lib/identity';
 import { withIdentityEnvironment } from './support/identity';
@@ -71,7 +73,14 @@ describe('the local managed identity endpoint', () => {
 
   it("gives @azure/identity's ManagedIdentityCredential an RS256 token for a user-assigned identity, valid 1 hour", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const token = await new ManagedIdentityCredential({ clientId: USER_CLIENT_ID }).getToken(`${CLUSTER}/.default`);
+    const seen: IdentityEndpointEvent[] = [];
+    const listener = (event: IdentityEndpointEvent) => seen.push(event);
+    await sharedIdentityEndpoint(listener);
+    const token = await new ManagedIdentityCredential({ clientId: USER_CLIENT_ID })
+      .getToken(`${CLUSTER}/.default`)
+      .finally(() => removeIdentityListener(listener));
+    // The endpoint answered 200, which it does only when X-IDENTITY-HEADER carries IDENTITY_HEADER.
+    expect(seen).to.deep.equal([{ status: 200, clientId: USER_CLIENT_ID, resource: CLUSTER }]);
     const { header, claims } = decode(token.token);
     expect(header).to.include({ alg: 'RS256', typ: 'JWT' });
     expect(header.kid).to.be.a('string');

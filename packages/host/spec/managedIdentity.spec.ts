@@ -4,6 +4,8 @@ import { ManagedIdentityCredential } from '@azure/identity';
 import { Client, KustoConnectionStringBuilder } from 'azure-kusto-data';
 import { startHost, type HostLogEntry, type RunningHost } from '../lib';
 import { LOCAL_TENANT_ID } from '../lib/identity';
+import { startEmulator, type KustoEmulator } from 'kusto-emulator';
+import { fixtureScript, tempAppDirs } from './support/hostFixture';
 import { forgetManagedIdentitySource } from './support/identity';
 
 // The managed identity tutorial on the local host, with the Products example: its local.settings.json attaches a
@@ -103,5 +105,50 @@ describe('managed identity on the local host: the Products example', function ()
     expect(text).not.to.include(token.token);
     expect(text).not.to.include(token.token.split('.')[2]);
     expect(text).not.to.match(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}/);
+  });
+});
+
+describe('managed identities with a cluster the host does not embed', () => {
+  const app = tempAppDirs();
+  let cluster: KustoEmulator;
+  before(async () => {
+    cluster = await startEmulator({ databases: ['ordersdb'] });
+  });
+  after(() => cluster?.close());
+
+  it('warns that only the embedded emulator accepts the local tokens, naming the settings', async () => {
+    const logs: HostLogEntry[] = [];
+    const script = fixtureScript('ordersApp');
+    delete require.cache[script];
+    const host = await startHost({
+      appDir: app({
+        'host.json': { version: '2.0' },
+        'local.settings.json': {
+          Values: {
+            OrdersQuery: 'print 1',
+            OrdersDatabase: 'ordersdb',
+            AuditDatabase: 'ordersdb',
+            OrdersConnectionName: 'OrdersKusto',
+          },
+          ManagedIdentity: { SystemAssigned: true },
+        },
+      }),
+      script,
+      port: 0,
+      volatile: true,
+      env: {
+        ...process.env,
+        OrdersKusto: cluster.connectionString('ordersdb'),
+        AuditKusto: cluster.connectionString('ordersdb'),
+      },
+      log: (entry) => logs.push(entry),
+    });
+    try {
+      const warning = logs.find((e) => e.level === 'warning' && e.message.startsWith('Identity:'));
+      expect(warning?.message).to.include('only the embedded emulator accepts them').and.to.include('OrdersKusto');
+    } finally {
+      await host.close();
+      forgetManagedIdentitySource();
+    }
   });
 });
