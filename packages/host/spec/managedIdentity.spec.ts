@@ -20,6 +20,7 @@ describe('managed identity on the local host: the Products example', function ()
   let host: RunningHost;
   let logs: HostLogEntry[];
   let developer: Client;
+  const endpointBefore = process.env.IDENTITY_ENDPOINT;
 
   before(async () => {
     forgetManagedIdentitySource();
@@ -43,7 +44,7 @@ describe('managed identity on the local host: the Products example', function ()
     developer?.close();
     await host?.close();
     forgetManagedIdentitySource();
-    expect(process.env.IDENTITY_ENDPOINT, 'the host puts IDENTITY_ENDPOINT back').to.equal(undefined);
+    expect(process.env.IDENTITY_ENDPOINT, 'the host puts IDENTITY_ENDPOINT back').to.equal(endpointBefore);
   });
 
   const api = (route: string, init?: RequestInit) => fetch(`${host.url}/api/${route}`, init);
