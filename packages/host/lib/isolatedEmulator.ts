@@ -116,6 +116,8 @@ class IsolatedEmulator implements EmbeddedEmulator {
           `--max-old-space-size=${memoryMb}`,
           ...process.execArgv.filter((flag) => flag === '--enable-source-maps'),
         ],
+        // The managed identity endpoint's secret is the app's, not the emulator's (it checks tokens with a public key).
+        env: { ...process.env, IDENTITY_ENDPOINT: undefined, IDENTITY_HEADER: undefined },
         // Structured clone, as between threads: results keep their Dates and bigints.
         serialization: 'advanced',
         // stderr kept for the reason it ended (V8's out-of-memory report, an uncaught error), not shown.
