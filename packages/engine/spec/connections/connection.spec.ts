@@ -258,7 +258,10 @@ describe('kusto/connection', () => {
       it('refuses to create the credential when only the app settings name the endpoint (no IMDS probe)', () => {
         setProcessEnv({ IDENTITY_ENDPOINT: undefined, IDENTITY_HEADER: undefined });
         const error = expectConfigError(() => withEndpoint('system').createCredential());
-        expect(error.message).to.include("'KustoConn'").and.to.include('IDENTITY_ENDPOINT').and.to.include('process.env');
+        expect(error.message)
+          .to.include("'KustoConn'")
+          .and.to.include('IDENTITY_ENDPOINT')
+          .and.to.include('process.env');
       });
     });
 

@@ -45,7 +45,9 @@ export function readManagedIdentities(section: unknown, file: string, appDir: st
   if (section === undefined) return [];
   const where = `"ManagedIdentity" in ${file}`;
   if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new HostStartError(`${where} must be an object: { "SystemAssigned": true, "UserAssigned": ["<client id>"] }.`);
+    throw new HostStartError(
+      `${where} must be an object: { "SystemAssigned": true, "UserAssigned": ["<client id>"] }.`,
+    );
   }
   const { SystemAssigned: system, UserAssigned: users, ...others } = section as Record<string, unknown>;
   const unknown = Object.keys(others);

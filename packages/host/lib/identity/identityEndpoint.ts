@@ -124,12 +124,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     );
   };
 
-  const answer = (
-    response: http.ServerResponse,
-    status: number,
-    body: object,
-    event: IdentityEndpointEvent,
-  ): void => {
+  const answer = (response: http.ServerResponse, status: number, body: object, event: IdentityEndpointEvent): void => {
     const text = JSON.stringify(body);
     response.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
@@ -181,7 +176,7 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     }
     const resource = url.searchParams.get('resource') ?? '';
     if (resource.trim() === '' || resource.length > MAX_RESOURCE_LENGTH) {
-      return refuse(response, { status: 400, message: 'The resource parameter (the token\'s audience) is required.' });
+      return refuse(response, { status: 400, message: "The resource parameter (the token's audience) is required." });
     }
     for (const name of ['mi_res_id', 'principal_id', 'object_id']) {
       if (url.searchParams.has(name)) {

@@ -34,10 +34,11 @@ const base64url = (data: string | Buffer) => Buffer.from(data).toString('base64u
 
 /** A key id for a public key: the base64url SHA-256 of its SPKI DER form, shortened as key ids are. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return base64url(createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest()).slice(
-    0,
-    27,
-  );
+  return base64url(
+    createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest(),
+  ).slice(0, 27);
 }
 
 /** Signs claims as a compact RS256 JWT whose header names the key id. */
