@@ -4,7 +4,6 @@
  * create tables and functions; creating or dropping a database is a cluster role's; everything else is the
  * database admin's. `.get ingestion resources` / `.get kusto identity token` (the data management service's) need a
  * valid token only: the ingestion they lead to is checked against the target database when it is processed.
- * @internal
  */
 import { CommandReader } from '../commands/commandReader';
 import { isDatabaseRole, type Permission } from './principals';

@@ -2,7 +2,6 @@
  * Kusto's database security roles: `.add|.drop|.set database X <role> ('<principal>', …) ['notes']` and
  * `.show database X principals`, kept with the database (durable through its write-ahead log like every change),
  * and the check of a caller's role before a request runs (only when the emulator checks identities).
- * @internal
  */
 import { KustoEmulatorError, syntaxError } from '../errors';
 import type { Catalog } from '../catalog';

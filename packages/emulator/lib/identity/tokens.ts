@@ -3,7 +3,6 @@
  * with node:crypto against the issuer's public key. Nothing else is accepted, so a JWT library's breadth (key sets,
  * other algorithms, discovery) would only widen what a forged token could try; the check is the few lines below.
  * Messages never hold the token's text: they say what is wrong with it.
- * @internal
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { KustoEmulatorError } from '../errors';
