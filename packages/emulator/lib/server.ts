@@ -377,7 +377,7 @@ export class EmulatorServer {
           properties: url.searchParams.get('properties') ?? undefined,
         });
         authorize(this.options.catalog, caller, request.db, 'read', 'query');
-        this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity));
+        this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity, caller));
         this.reportRequest(req, res, identity.clientRequestId, started);
         return;
       }
@@ -400,7 +400,7 @@ export class EmulatorServer {
         identity.activityType = 'DN.FE.ExecuteQuery';
         const request = parseCommandBody(body);
         authorize(this.options.catalog, caller, request.db, 'read', 'query');
-        this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity));
+        this.send(res, 200, identity, await this.query(request, route[0] === 'v2' ? 2 : 1, identity, caller));
       } else {
         identity.activityType = 'DN.FE.StreamingIngest';
         authorize(this.options.catalog, caller, decodeURIComponent(segments[3]), 'ingest', 'ingest (streaming)');
@@ -501,7 +501,12 @@ export class EmulatorServer {
   }
 
   /** Runs a query in slices (executeQueryAsync), so that other requests are served while it runs. */
-  private async query(request: CommandBody, version: 1 | 2, identity: RequestIdentity): Promise<string> {
+  private async query(
+    request: CommandBody,
+    version: 1 | 2,
+    identity: RequestIdentity,
+    caller: Caller,
+  ): Promise<string> {
     if (request.csl.trimStart().startsWith('.')) {
       throw syntaxError(
         "Management commands (starting with '.') must be sent to /v1/rest/mgmt, not to the query endpoint.",
@@ -519,6 +524,8 @@ export class EmulatorServer {
       options: properties.options,
       now: properties.now,
       setOptions,
+      // Each database a query reads needs the caller's role there, not only the request's database.
+      readDatabase: (name) => authorize(this.options.catalog, caller, name, 'read', 'query'),
     });
     const elapsedMs = performance.now() - started;
     // `set notruncation;` and friends in the query text act like the request options of the same names.

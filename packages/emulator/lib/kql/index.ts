@@ -38,6 +38,11 @@ export interface QueryRequest {
    * `set truncationmaxrecords=10;` → `truncationmaxrecords: 10n`), which Kusto applies like request options.
    */
   setOptions?: Record<string, Value>;
+  /**
+   * When given, called before the query reads a table of another database than `database` (`database('x').T`, a
+   * cross-database function): it throws to refuse, as the caller's roles in that database decide.
+   */
+  readDatabase?: (database: string) => void;
 }
 
 /** One tabular result. */
@@ -164,6 +169,7 @@ function startRun(request: QueryRequest): QueryRun {
   rt.now = request.now;
   rt.catalog = request.catalog;
   rt.database = request.database;
+  rt.readDatabase = request.readDatabase;
   rt.begin(Date.now() + timeout, budget);
   try {
     if (request.setOptions) Object.assign(request.setOptions, compiled.setOptions);

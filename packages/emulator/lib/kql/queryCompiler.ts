@@ -317,6 +317,7 @@ export class QueryCompiler implements Compiler {
     };
 
     function read(): Row[] {
+      if (rt.database.name !== database) rt.readDatabase?.(database);
       const db = rt.database.name === database ? rt.database : rt.catalog.get(database);
       const t = db?.tables.get(table);
       if (!t) throw entityNotFound('Table', table);

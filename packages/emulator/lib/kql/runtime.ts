@@ -161,6 +161,8 @@ export class Runtime {
   catalog!: Catalog;
   /** The database in scope. */
   database!: Database;
+  /** Checks a read of another database (see QueryRequest.readDatabase). */
+  readDatabase: ((database: string) => void) | undefined;
   /** Bytes the run's values may hold (see {@link charge}). */
   memoryBudget = DEFAULT_QUERY_MEMORY_BUDGET;
   /** Estimated bytes of the values the run has produced so far. */

@@ -247,6 +247,35 @@ describe('emulator identities (identity option)', () => {
     for (const text of seen) expectNoToken(text);
   });
 
+  it("needs the caller's role in every database a query reads: database('other') too", async () => {
+    const reader = randomUUID();
+    const readerFqn = `aadapp=${reader};${tenant}`;
+    const viewer = clientWith(emulator, token(reader, emulator.url));
+    await emulator.executeCommand('db', '.create database other');
+    await emulator.executeCommand('other', '.set-or-append Secrets <| print Id = 7');
+    try {
+      await emulator.executeCommand('db', `.add database db viewers ('${readerFqn}')`);
+      const refused = await failure(viewer.execute('db', "database('other').Secrets | count"));
+      seen.push(refused.message, JSON.stringify(refused.error));
+      expect(refused.status).to.equal(403);
+      expect(refused.error.message).to.include(
+        `Principal '${readerFqn}' is not authorized to query in database 'other'`,
+      );
+      // Through a union and a toscalar as well: every read of the other database is checked.
+      for (const text of [
+        "union Products, database('other').Secrets | count",
+        "print n = toscalar(database('other').Secrets | count)",
+      ]) {
+        expect((await failure(viewer.execute('db', text))).status, text).to.equal(403);
+      }
+      await emulator.executeCommand('other', `.add database other viewers ('${readerFqn}')`);
+      expect(rowsOf(await viewer.execute('db', "database('other').Secrets | count"))).to.deep.equal([{ Count: 1 }]);
+    } finally {
+      viewer.close();
+      await emulator.executeCommand('db', '.drop database other');
+    }
+  });
+
   it('shows a database principals with the documented columns, and keeps grants across a restart', async () => {
     const app2 = randomUUID();
     await emulator.executeCommand('db', `.add database db users ('aadapp=${app2};${tenant}') 'the app'`);
