@@ -9,6 +9,7 @@ import type { Database } from '../model';
 import { databaseDirectory } from '../persistence';
 import { CommandReader } from './commandReader';
 import { type CommandContext, resultTable } from './context';
+import { holdsAnyRole } from '../identity/principals';
 
 /** The emulator's version, reported by `.show version`. */
 export const EMULATOR_VERSION = '1.0.0';
@@ -94,6 +95,9 @@ export function showDatabases(context: CommandContext, reader: CommandReader): R
     databases = names.map((n) => context.catalog.require(n));
   }
   reader.expectEnd();
+  // A principal sees the databases it holds a role in; the local developer (no token) sees them all.
+  const caller = context.caller;
+  if (caller !== undefined) databases = databases.filter((d) => holdsAnyRole(context.catalog, d, caller));
   return databasesResult(context, databases);
 }
 

@@ -68,6 +68,11 @@ function samePrincipal(grant: string, fqn: string): boolean {
   return a.id === b.id && (a.tenant === undefined || b.tenant === undefined || a.tenant === b.tenant);
 }
 
+/** Whether `fqn` holds any role in the database (what `.show databases` lists for a principal, as Kusto does). */
+export function holdsAnyRole(catalog: Catalog, database: Database, fqn: string): boolean {
+  return grantsOf(catalog, database).some((g) => samePrincipal(g.fqn, fqn));
+}
+
 /** The grants of a database (kept in its catalog info). */
 export function grantsOf(catalog: Catalog, database: Database): PrincipalGrant[] {
   const info = catalog.info(database);

@@ -247,7 +247,7 @@ describe('emulator identities (identity option)', () => {
     for (const text of seen) expectNoToken(text);
   });
 
-  it("needs the caller's role in every database a query reads: database('other') too", async () => {
+  it("needs the caller's role in every database a query reads, and lists only those it may use", async () => {
     const reader = randomUUID();
     const readerFqn = `aadapp=${reader};${tenant}`;
     const viewer = clientWith(emulator, token(reader, emulator.url));
@@ -268,8 +268,13 @@ describe('emulator identities (identity option)', () => {
       ]) {
         expect((await failure(viewer.execute('db', text))).status, text).to.equal(403);
       }
+      // .show databases lists for a principal only the databases it holds a role in.
+      const listed = async () =>
+        rowsOf(await viewer.executeMgmt('db', '.show databases | project DatabaseName')).map((r) => r.DatabaseName);
+      expect(await listed()).to.deep.equal(['db']);
       await emulator.executeCommand('other', `.add database other viewers ('${readerFqn}')`);
       expect(rowsOf(await viewer.execute('db', "database('other').Secrets | count"))).to.deep.equal([{ Count: 1 }]);
+      expect((await listed()).sort()).to.deep.equal(['db', 'other']);
     } finally {
       viewer.close();
       await emulator.executeCommand('db', '.drop database other');
