@@ -260,12 +260,15 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     return result;
   } catch (cause) {
     // Nothing half-made is kept: a database whose setup failed would be skipped by the next start's setup.
-    const dropped = await emulator.dropDatabases(created).then(
-      () => emulator.flush(),
-      () => undefined,
-    );
+    const dropped = await emulator
+      .dropDatabases(created)
+      .then(() => emulator.flush())
+      .then(
+        () => true,
+        () => false,
+      );
     // The marker goes only once what it marks is gone; otherwise the next start drops it.
-    if (marker && dropped !== undefined) fs.rmSync(marker, { force: true });
+    if (marker && dropped) fs.rmSync(marker, { force: true });
     await emulator.close().catch(() => undefined);
     const name = script ? path.relative(appDir, script) : 'the emulator setup';
     throw new HostStartError(`${name} failed in the embedded Kusto emulator: ${(cause as Error).message}`, { cause });
